@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI + SQLModel): matters, scenarios, runs. Not built yet."""

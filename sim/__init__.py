@@ -1,0 +1,1 @@
+"""Simulation of receive-separate-handle flows, the matter catalog and staffing."""

@@ -1,0 +1,1 @@
+"""One SimPy process per domain step: window, separation, mail, office, return, joint, online."""

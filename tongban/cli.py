@@ -1,0 +1,76 @@
+"""The ``tongban`` command line.
+
+Each area registers its commands from its own module in :mod:`tongban.commands`; this file
+only assembles them and turns :class:`tongban.errors.InputError` into exit code 2 with a
+one-line message (never a traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from tongban import __version__
+from tongban.errors import InputError
+
+
+class _Group(TyperGroup):
+    """Root group: bad input anywhere below ends as one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="tongban",
+    help="Simulation and EMS logistics planning for cross-province government services.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One module per area; each exposes ``register(app: typer.Typer) -> None``.
+COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run", "serve")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"tongban {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"tongban.commands.{_name}")
+    except ModuleNotFoundError as exc:  # an area not built yet
+        if exc.name != f"tongban.commands.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
