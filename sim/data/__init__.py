@@ -1,0 +1,1 @@
+"""Package data: the national catalog (catalog.toml) and its local overlays."""

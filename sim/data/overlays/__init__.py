@@ -1,0 +1,1 @@
+"""Package data: one overlay file per local plan (tianjin, qijiang, haicang, chizhou)."""
