@@ -1,0 +1,1 @@
+"""Administrative units, windows, handling offices, the EMS network and travel matrices."""

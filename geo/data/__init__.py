@@ -1,0 +1,1 @@
+"""Shipped data tables of the geographic layer (see geo/README.md)."""
