@@ -1,0 +1,260 @@
+"""Working-day calendar and opening hours on the simulation clock.
+
+The simulation clock counts **minutes** from 00:00 of the scenario's start date. A
+:class:`WorkCalendar` says which days are working days (China's official calendar with its
+调休 make-up working days, or ``always`` for abstract checks); :class:`OpeningHours` says
+which minutes of a working day a hall or office is open (e.g. 09:00–12:00 and 13:30–17:00).
+
+``chinese-calendar`` 1.11 carries official data for 2004–2026 only; later years fall back to
+the ``holidays`` package's China calendar (weekends + public holidays, no make-up days), with
+a warning. A scenario may add holidays and make-up days of its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+MINUTES_PER_DAY = 1440.0
+CalendarKind = Literal["always", "cn-workdays"]
+
+_CHINESE_CALENDAR_YEARS = range(2004, 2027)
+_WARNED_YEARS: set[int] = set()
+
+
+def _official_is_workday(day: date, warned: set[int] = _WARNED_YEARS) -> bool:
+    """China's official working-day status of ``day`` (with 调休), best available source."""
+    if day.year in _CHINESE_CALENDAR_YEARS:
+        import chinese_calendar
+
+        return bool(chinese_calendar.is_workday(day))
+    if day.year not in warned:
+        warned.add(day.year)
+        logger.warning(
+            "chinese-calendar has no data for %d; using the holidays package's China calendar "
+            "(public holidays and weekends, make-up working days unknown — list them in the "
+            "scenario's calendar.extra_workdays)",
+            day.year,
+        )
+    import holidays
+
+    return day.weekday() < 5 and day not in holidays.China(years=day.year)
+
+
+@dataclass
+class WorkCalendar:
+    """Which days are working days, indexed by simulation day (day 0 = ``start``).
+
+    Lookups are precomputed lazily in blocks, so the clock may run past any horizon.
+    """
+
+    kind: CalendarKind
+    start: date
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+    _working: list[bool] = field(default_factory=list, repr=False)
+    _cumulative: list[int] = field(default_factory=list, repr=False)
+
+    def _extend(self, last_day: int) -> None:
+        """Make sure lookups exist for simulation days ``0..last_day``."""
+        while len(self._working) <= last_day:
+            day_index = len(self._working)
+            day = self.start + timedelta(days=day_index)
+            self._working.append(self._decide(day))
+            previous = self._cumulative[-1] if self._cumulative else 0
+            self._cumulative.append(previous + int(self._working[-1]))
+
+    def _decide(self, day: date) -> bool:
+        if self.kind == "always":
+            return True
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        return _official_is_workday(day)
+
+    def date_of(self, day_index: int) -> date:
+        """Calendar date of simulation day ``day_index``."""
+        return self.start + timedelta(days=day_index)
+
+    def is_working_day(self, day_index: int) -> bool:
+        """Whether simulation day ``day_index`` is a working day."""
+        if day_index < 0:
+            return self._decide(self.date_of(day_index))
+        if day_index >= len(self._working):
+            self._extend(day_index + 31)
+        return self._working[day_index]
+
+    def working_days_between(self, start_minute: float, end_minute: float) -> int:
+        """Working days counted from a submission to a completion (行政许可法 style).
+
+        The day of submission does not count; every working day after it up to and including
+        the completion day does. A case finished on the day it was handed in takes 0 days.
+        """
+        first = int(start_minute // MINUTES_PER_DAY)
+        last = int(end_minute // MINUTES_PER_DAY)
+        if last <= first:
+            return 0
+        self._extend(last + 1)
+        return self._cumulative[last] - self._cumulative[first]
+
+    def next_working_day(self, day_index: int) -> int:
+        """The first working day with index ≥ ``day_index``."""
+        day = day_index
+        while not self.is_working_day(day):
+            day += 1
+        return day
+
+    def add_working_days(self, day_index: int, working_days: int) -> int:
+        """Index of the working day ``working_days`` working days after ``day_index``."""
+        day = day_index
+        remaining = working_days
+        while remaining > 0:
+            day += 1
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_flags(self, days: int) -> np.ndarray:
+        """Boolean array: is day ``0..days-1`` a working day."""
+        self._extend(days)
+        return np.array(self._working[:days], dtype=bool)
+
+
+def parse_clock(text: str) -> float:
+    """``"HH:MM"`` → minutes after midnight (``"24:00"`` allowed)."""
+    hours_text, _, minutes_text = text.partition(":")
+    hours, minutes = int(hours_text), int(minutes_text or 0)
+    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+        raise ValueError(f"time {text!r} is not HH:MM between 00:00 and 24:00")
+    return hours * 60.0 + minutes
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Open intervals of one day in minutes after midnight, sorted and non-overlapping."""
+
+    intervals: tuple[tuple[float, float], ...]
+
+    @classmethod
+    def from_strings(cls, pairs: Iterable[Sequence[str]]) -> OpeningHours:
+        """Build from ``[["09:00", "12:00"], ["13:30", "17:00"]]``."""
+        return cls(tuple(sorted((parse_clock(a), parse_clock(b)) for a, b in pairs)))
+
+    @property
+    def minutes_per_day(self) -> float:
+        """Open minutes in one open day."""
+        return sum(end - start for start, end in self.intervals)
+
+    @property
+    def always_open(self) -> bool:
+        """Whether the hours cover the full day."""
+        return self.intervals == ((0.0, MINUTES_PER_DAY),)
+
+    def open_hours(self) -> list[int]:
+        """Hours of day (0–23) that overlap an open interval."""
+        hours = []
+        for hour in range(24):
+            lo, hi = hour * 60.0, hour * 60.0 + 60.0
+            if any(min(hi, end) > max(lo, start) for start, end in self.intervals):
+                hours.append(hour)
+        return hours
+
+
+class Timetable:
+    """Opening hours on a working-day calendar: when is the place open, and for how long.
+
+    ``weekend_hours`` (optional) are used on non-working days; ``None`` means closed.
+    """
+
+    def __init__(
+        self,
+        calendar: WorkCalendar,
+        hours: OpeningHours,
+        weekend_hours: OpeningHours | None = None,
+    ) -> None:
+        self.calendar = calendar
+        self.hours = hours
+        self.weekend_hours = weekend_hours
+
+    def hours_on(self, day_index: int) -> OpeningHours | None:
+        """Opening hours on a simulation day, or ``None`` when closed all day."""
+        if self.calendar.is_working_day(day_index):
+            return self.hours
+        return self.weekend_hours
+
+    def intervals_on(self, day_index: int) -> list[tuple[float, float]]:
+        """Absolute open intervals (simulation minutes) on one day."""
+        hours = self.hours_on(day_index)
+        if hours is None:
+            return []
+        base = day_index * MINUTES_PER_DAY
+        return [(base + start, base + end) for start, end in hours.intervals]
+
+    def is_open(self, minute: float) -> bool:
+        """Whether the place is open at a simulation minute."""
+        day = int(minute // MINUTES_PER_DAY)
+        return any(start <= minute < end for start, end in self.intervals_on(day))
+
+    def next_open(self, minute: float, max_days: int = 3660) -> float:
+        """Earliest open minute ≥ ``minute``."""
+        day = int(minute // MINUTES_PER_DAY)
+        for offset in range(max_days):
+            for start, end in self.intervals_on(day + offset):
+                if minute < end:
+                    return max(start, minute)
+        raise RuntimeError("no opening time within ten years; check the calendar and hours")
+
+    def add_open_minutes(self, minute: float, work: float) -> float:
+        """The minute at which ``work`` open minutes started at ``minute`` are done.
+
+        Work pauses outside opening hours (lunch, nights, weekends and holidays).
+        """
+        remaining = work
+        current = minute
+        day = int(current // MINUTES_PER_DAY)
+        while True:
+            for start, end in self.intervals_on(day):
+                if current >= end:
+                    continue
+                begin = max(start, current)
+                if begin + remaining <= end:
+                    return begin + remaining
+                remaining -= end - begin
+                current = end
+            day += 1
+            current = max(current, day * MINUTES_PER_DAY)
+
+    def add_working_days(self, minute: float, working_days: float) -> float:
+        """The minute ``working_days`` (fractional) working days of opening time later."""
+        whole = math.floor(working_days)
+        fraction = working_days - whole
+        start = self.next_open(minute)
+        day = self.calendar.add_working_days(int(start // MINUTES_PER_DAY), whole)
+        shifted = start + (day - int(start // MINUTES_PER_DAY)) * MINUTES_PER_DAY
+        return self.add_open_minutes(shifted, fraction * self.hours.minutes_per_day)
+
+    def next_clock_time(self, minute: float, times_of_day: Sequence[float]) -> float:
+        """Earliest open-day occurrence of one of ``times_of_day`` (minutes) at or after now."""
+        if not times_of_day:
+            raise ValueError("no pickup times given")
+        ordered = sorted(times_of_day)
+        day = int(minute // MINUTES_PER_DAY)
+        for offset in range(3660):
+            candidate_day = day + offset
+            if self.hours_on(candidate_day) is None:
+                continue
+            base = candidate_day * MINUTES_PER_DAY
+            index = bisect.bisect_left(ordered, minute - base) if offset == 0 else 0
+            if index < len(ordered):
+                return base + ordered[index]
+        raise RuntimeError("no pickup time within ten years")

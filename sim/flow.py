@@ -1,0 +1,241 @@
+"""Case pipelines: receive → separate → (mail) → handle → return, per mode.
+
+``counter`` cases end at the window; ``proxy`` cases are pushed online and, when originals
+must be examined, wait for the EMS pickup and travel by mail; ``joint`` cases go through the
+transfer-out office's coordination; ``online`` cases (assisted at a window) go through the
+platform. Then the handling office reviews (a staffed office of this locality, or an office
+elsewhere as a delay), possibly asks for supplementary papers, and the result returns by EMS
+or online. Inbound cases start at a window in another province and end at one of our offices.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.compile import CompiledScenario, InboundPlan, MatterPlan
+from sim.models import joint, office, online, return_, separation
+from sim.models.mail import TransitModel
+from sim.models.office import StaffedOffice
+from sim.models.window import WindowModel
+from sim.outcomes import Recorder
+from sim.records import Case
+
+
+class CaseFlow:
+    """Moves cases from the window (or from elsewhere) to their result."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        compiled: CompiledScenario,
+        rng: np.random.Generator,
+        transit: TransitModel,
+        office_timetable: Timetable,
+        windows: Sequence[WindowModel],
+        offices: Sequence[StaffedOffice],
+        recorder: Recorder,
+        homes: Any = None,
+    ) -> None:
+        self.env = env
+        self.compiled = compiled
+        self.process = compiled.scenario.process
+        self.rng = rng
+        self.transit = transit
+        self.office_timetable = office_timetable
+        self.windows = windows
+        self.offices = offices
+        self.recorder = recorder
+        self.homes = homes
+        self.in_flight = 0
+        self.home_km = compiled.scenario.trips.home_distance_km
+
+    # -- after the window ------------------------------------------------------------------
+    def on_served(self, case: Case) -> None:
+        """Window callback: the clerk finished with this applicant."""
+        plan = self.compiled.matters[case.matter]
+        if (
+            plan.incomplete_share > 0
+            and case.visits < self.process.window.max_visits
+            and self.rng.random() < plan.incomplete_share
+        ):
+            self.in_flight += 1
+            self.env.process(self._come_back(case))
+            return
+        if case.mode == "counter":
+            self._locate(case)
+            self.recorder.complete(case, self.env.now)
+            return
+        self.in_flight += 1
+        self.env.process(self._outbound(case, plan))
+
+    def _come_back(self, case: Case) -> Generator[Any, Any, None]:
+        """Papers missing: the applicant returns some working days later."""
+        window = self.windows[case.window]
+        timetable = window.timetable
+        days = max(1, round(self.process.window.return_after_days.sample(self.rng)))
+        today = int(self.env.now // MINUTES_PER_DAY)
+        day = timetable.calendar.add_working_days(today, days)
+        intervals = timetable.intervals_on(day) or [(day * MINUTES_PER_DAY, day * MINUTES_PER_DAY)]
+        lengths = np.array([end - start for start, end in intervals])
+        pick = float(self.rng.random()) * float(lengths.sum())
+        arrival = intervals[-1][0]
+        for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
+            if pick <= length:
+                arrival = start + pick
+                break
+            pick -= length
+        yield self.env.timeout(max(0.0, arrival - self.env.now))
+        self.in_flight -= 1
+        case.visits += 1
+        case.visit_arrival = self.env.now
+        case.service = window.sample_service(case.row)
+        window.enqueue(case)
+
+    def _locate(self, case: Case) -> None:
+        """Where the applicant's home office is, and how far (for trips saved)."""
+        if self.homes is not None and case.window >= 0:
+            window = self.windows[case.window]
+            plan = self.compiled.matters[case.matter]
+            found = self.homes.draw(window.index, plan.handling_level, self.rng)
+            if found is not None:
+                case.home_code, case.km = found
+                return
+        case.km = self.home_km.sample(self.rng)
+
+    def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+        env, rng = self.env, self.rng
+        self._locate(case)
+        window = self.windows[case.window]
+        window_code = window.code
+        if case.mode == "online":
+            yield from online.submit_online(env, self.process.online.submit_minutes, rng)
+        elif case.mode == "joint":
+            yield from joint.coordinate(
+                env, self.office_timetable, self.process.joint.coordination_days, rng
+            )
+        else:
+            yield from separation.push_online(env, self.process.separation.push_minutes, rng)
+            if plan.originals_by_post:
+                times = self.compiled.pickups.times_for(window.window_id)
+                yield from separation.wait_for_pickup(env, window.timetable, times)
+                yield env.timeout(
+                    self.transit.transit_minutes(window_code, case.home_code, env.now, rng)
+                )
+        yield from self._handle(case, plan)
+        yield from self._return(case, plan, case.home_code, window_code)
+        self.in_flight -= 1
+        self.recorder.complete(case, env.now)
+
+    # -- handling and return ---------------------------------------------------------------
+    def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+        env, rng = self.env, self.rng
+        settings = self.process.office
+        while True:
+            case.accepted = env.now
+            if case.office >= 0:
+                staffed = self.offices[case.office]
+                yield from staffed.review(plan.review.sample(rng))
+            else:
+                yield from office.remote_review(
+                    env,
+                    self.office_timetable,
+                    plan.limit_working_days,
+                    settings.remote_share_of_limit,
+                    rng,
+                )
+            if (
+                case.supplements < settings.max_supplements
+                and rng.random() < settings.supplement_share
+            ):
+                case.supplements += 1
+                yield from office.supplement_round(
+                    env, self.office_timetable, settings.supplement_days, rng
+                )
+                continue
+            case.decided = env.now
+            return
+
+    def _return(
+        self, case: Case, plan: MatterPlan, office_code: str | None, applicant_code: str | None
+    ) -> Generator[Any, Any, None]:
+        settings = self.process.return_
+        if plan.result_delivery == "post":
+            yield from return_.deliver_by_post(
+                self.env,
+                settings.post_handover_minutes,
+                self.transit,
+                office_code,
+                applicant_code,
+                self.rng,
+            )
+        else:
+            yield from return_.deliver_online(self.env, settings.online_delivery_minutes, self.rng)
+
+    # -- inbound ---------------------------------------------------------------------------
+    def inbound_arrivals(
+        self, plans: Sequence[InboundPlan], days: float, rng: np.random.Generator
+    ) -> Generator[Any, Any, None]:
+        """Cases accepted at windows elsewhere on working days, bound for our offices."""
+        env = self.env
+        if not plans:
+            return
+        rates = np.array([p.per_day for p in plans])
+        seasonality = self.compiled.scenario.seasonality
+        calendar = self.office_timetable.calendar
+        for day in range(math.ceil(days)):
+            intervals = self.office_timetable.intervals_on(day)
+            if not intervals:
+                continue
+            date = calendar.date_of(day)
+            factor = seasonality.weekday[date.weekday()] * seasonality.month[date.month - 1]
+            counts = rng.poisson(rates * factor)
+            total = int(counts.sum())
+            if total == 0:
+                continue
+            lengths = np.array([end - start for start, end in intervals])
+            offsets = np.sort(rng.random(total)) * lengths.sum()
+            which = np.repeat(np.arange(len(plans)), counts)
+            rng.shuffle(which)
+            for offset, row in zip(offsets.tolist(), which.tolist(), strict=True):
+                time = intervals[0][0]
+                for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
+                    if offset <= length:
+                        time = start + offset
+                        break
+                    offset -= length
+                if time >= days * MINUTES_PER_DAY:
+                    return
+                yield env.timeout(max(0.0, time - env.now))
+                plan = plans[row]
+                case = Case(self.recorder.created_case(), plan.matter, plan.mode, -1, env.now, 0.0)
+                case.office = plan.office
+                case.km = self.home_km.sample(rng)
+                self.in_flight += 1
+                env.process(self._inbound(case))
+
+    def _inbound(self, case: Case) -> Generator[Any, Any, None]:
+        env, rng = self.env, self.rng
+        plan = self.compiled.matters[case.matter]
+        staffed = self.offices[case.office]
+        if case.mode == "online":
+            yield from online.submit_online(env, self.process.online.submit_minutes, rng)
+        elif case.mode == "joint":
+            yield from joint.coordinate(
+                env, self.office_timetable, self.process.joint.coordination_days, rng
+            )
+        else:
+            yield from separation.push_online(env, self.process.separation.push_minutes, rng)
+            if plan.originals_by_post:
+                times = self.compiled.pickups.default
+                yield from separation.wait_for_pickup(env, self.office_timetable, times)
+                yield env.timeout(self.transit.transit_minutes(None, staffed.code, env.now, rng))
+        yield from self._handle(case, plan)
+        yield from self._return(case, plan, staffed.code, None)
+        self.in_flight -= 1
+        self.recorder.complete(case, env.now)

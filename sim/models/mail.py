@@ -1,0 +1,67 @@
+"""Mail: EMS transit time between two places, from a distribution or the geo layer."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import numpy as np
+
+from sim.distributions import Distribution
+
+logger = logging.getLogger(__name__)
+
+
+class TransitModel(Protocol):
+    """Minutes an EMS item posted at ``send_minute`` takes from origin to destination."""
+
+    def transit_minutes(
+        self,
+        origin_code: str | None,
+        destination_code: str | None,
+        send_minute: float,
+        rng: np.random.Generator,
+    ) -> float:
+        """Transit time in minutes."""
+        ...
+
+
+class DistributionTransit:
+    """Transit hours drawn from one distribution (abstract scenarios, or no geo data)."""
+
+    def __init__(self, hours: Distribution) -> None:
+        self.hours = hours
+
+    def transit_minutes(
+        self,
+        origin_code: str | None,
+        destination_code: str | None,
+        send_minute: float,
+        rng: np.random.Generator,
+    ) -> float:
+        return 60.0 * self.hours.sample(rng)
+
+
+class GeoTransit:
+    """EMS transit from ``geo.ems.default_network()`` (a distribution when codes are unknown)."""
+
+    def __init__(self, start: datetime, fallback: Distribution) -> None:
+        from geo import ems
+
+        self.network = ems.default_network()
+        self.start = start
+        self.fallback = DistributionTransit(fallback)
+
+    def transit_minutes(
+        self,
+        origin_code: str | None,
+        destination_code: str | None,
+        send_minute: float,
+        rng: np.random.Generator,
+    ) -> float:
+        if origin_code is None or destination_code is None:
+            return self.fallback.transit_minutes(None, None, send_minute, rng)
+        send = self.start + timedelta(minutes=send_minute)
+        arrival = self.network.transit(origin_code, destination_code, send, rng)
+        return max(0.0, (arrival - send).total_seconds() / 60.0)

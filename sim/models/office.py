@@ -1,0 +1,150 @@
+"""Handling offices (业务属地部门): substantive review and decision.
+
+A :class:`StaffedOffice` is one of the locality's own offices: a FIFO queue of cases and
+reviewers who work only in office hours on working days; review effort is minutes of work,
+paused over lunch, nights, weekends and holidays. An office elsewhere is
+:func:`remote_review`: a delay of a share of the statutory limit in working days.
+Both may ask the applicant for supplementary papers (a loop back to the applicant).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.calendar import Timetable
+from sim.distributions import Distribution
+
+
+@dataclass
+class OfficeStats:
+    """What one staffed office measured in one replication (statistics period)."""
+
+    arrivals: int = 0
+    completed: int = 0
+    sojourn_sum: float = 0.0
+    area_in_office: float = 0.0
+    busy_minutes: float = 0.0
+    open_reviewer_minutes: float = 0.0
+    within_limit: int = 0
+    judged: int = 0
+
+
+class StaffedOffice:
+    """Reviewers serving a FIFO queue of cases during office hours."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        office_id: str,
+        code: str | None,
+        timetable: Timetable,
+        reviewers: int,
+        *,
+        stats_from: float,
+        stats_until: float,
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.office_id = office_id
+        self.code = code
+        self.timetable = timetable
+        self.reviewers = reviewers
+        self.stats_from = stats_from
+        self.stats_until = stats_until
+        self.stats = OfficeStats()
+        self.queue: deque[tuple[float, simpy.Event]] = deque()
+        self.idle: list[simpy.Event] = []
+        self.in_office = 0
+        self._last = 0.0
+        for _ in range(reviewers):
+            env.process(self._reviewer())
+
+    def _advance(self, now: float) -> None:
+        lo = max(self._last, self.stats_from)
+        hi = min(now, self.stats_until)
+        if hi > lo:
+            self.stats.area_in_office += self.in_office * (hi - lo)
+        self._last = max(self._last, now)
+
+    def review(self, effort_minutes: float) -> Generator[Any, Any, None]:
+        """Queue for a reviewer and be reviewed (``effort_minutes`` of open-hours work)."""
+        env = self.env
+        arrived = env.now
+        self._advance(arrived)
+        self.in_office += 1
+        counted = self.stats_from <= arrived < self.stats_until
+        if counted:
+            self.stats.arrivals += 1
+        done = env.event()
+        if self.idle:
+            self.idle.pop().succeed((effort_minutes, done))
+        else:
+            self.queue.append((effort_minutes, done))
+        yield done
+        self._advance(env.now)
+        self.in_office -= 1
+        if counted:
+            self.stats.completed += 1
+            self.stats.sojourn_sum += env.now - arrived
+
+    def _reviewer(self) -> Generator[Any, Any, None]:
+        env = self.env
+        while True:
+            if self.queue:
+                effort, done = self.queue.popleft()
+            else:
+                wake = env.event()
+                self.idle.append(wake)
+                effort, done = yield wake
+            start = self.timetable.next_open(env.now)
+            finish = self.timetable.add_open_minutes(start, effort)
+            if self.stats_from <= start < self.stats_until:
+                self.stats.busy_minutes += effort
+            yield env.timeout(finish - env.now)
+            done.succeed()
+
+    def finalize(self) -> None:
+        """Close the time-weighted area and count the reviewers' open minutes."""
+        self._advance(self.env.now)
+        calendar = self.timetable.calendar
+        first = int(self.stats_from // 1440)
+        last = int(self.stats_until // 1440)
+        open_minutes = 0.0
+        for day in range(first, last + 1):
+            for start, end in self.timetable.intervals_on(day):
+                lo, hi = max(start, self.stats_from), min(end, self.stats_until)
+                if hi > lo:
+                    open_minutes += hi - lo
+        del calendar
+        self.stats.open_reviewer_minutes = open_minutes * self.reviewers
+
+
+def remote_review(
+    env: simpy.Environment,
+    timetable: Timetable,
+    limit_working_days: int,
+    share_of_limit: Distribution,
+    rng: np.random.Generator,
+) -> Generator[Any, Any, None]:
+    """An office elsewhere: review takes a drawn share of the statutory limit (working days)."""
+    days = share_of_limit.sample(rng) * max(limit_working_days, 1)
+    done = timetable.add_working_days(env.now, days)
+    yield env.timeout(max(0.0, done - env.now))
+
+
+def supplement_round(
+    env: simpy.Environment,
+    timetable: Timetable,
+    supplement_days: Distribution,
+    rng: np.random.Generator,
+) -> Generator[Any, Any, None]:
+    """The applicant is asked for more papers and sends them (working days)."""
+    done = timetable.add_working_days(env.now, supplement_days.sample(rng))
+    yield env.timeout(max(0.0, done - env.now))

@@ -1,0 +1,246 @@
+"""The 跨省通办 window: a FIFO queue served by clerks following an hourly plan.
+
+Applicants arrive (non-homogeneous Poisson, :mod:`sim.arrivals`) with the service time of
+their visit (formal review + identity verification) drawn on arrival, so runs with the same
+seed and different staffing see the same applicants (common random numbers). The plan gives
+the clerks on duty per clock hour; when the count drops a clerk finishes the case in hand
+first. At closing the doors shut and the clerks on duty serve those already waiting.
+
+Clerks are counted, not modelled one by one: a case starts while fewer than the planned
+number of cases are in service (so when the count drops, the first clerks to become free
+leave and nobody is interrupted), and a service completion is a callback on a timeout
+rather than a process — this keeps the M/M/c path faster than textbook SimPy. Statistics
+are kept from ``stats_from`` to ``stats_until`` (warm-up discarded).
+"""
+
+from __future__ import annotations
+
+import typing
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.arrivals import ArrivalGenerator
+from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.distributions import Sampler
+from sim.records import Case
+from sim.stats import Tally
+
+DAY_TYPES = ("workday", "restday")
+
+
+@dataclass
+class WindowStats:
+    """What one window measured in one replication (inside the statistics period)."""
+
+    arrivals: int = 0
+    waits: Tally = field(default_factory=Tally)
+    area_queue: float = 0.0
+    area_busy: float = 0.0
+    area_on_duty: float = 0.0
+    period: float = 0.0
+    served_within_target: np.ndarray = field(
+        default_factory=lambda: np.zeros((2, 24), dtype=np.int64)
+    )
+    served_by_hour: np.ndarray = field(default_factory=lambda: np.zeros((2, 24), dtype=np.int64))
+    wait_sum_by_hour: np.ndarray = field(default_factory=lambda: np.zeros((2, 24)))
+
+    @property
+    def utilisation(self) -> float:
+        """Busy clerk-time over on-duty clerk-time."""
+        return self.area_busy / self.area_on_duty if self.area_on_duty > 0 else float("nan")
+
+
+class WindowModel:
+    """One window: arrivals, queue, clerks, hand-over of served cases to ``on_served``."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        timetable: Timetable,
+        clerk_plan: Sequence[int],
+        generator: ArrivalGenerator,
+        service_by_row: Sequence[Sampler],
+        row_matter: Sequence[int],
+        row_mode: Sequence[str],
+        arrival_rng: np.random.Generator,
+        service_rng: np.random.Generator,
+        on_served: Callable[[Case], None] | None,
+        *,
+        arrivals_until: float,
+        stats_from: float,
+        stats_until: float,
+        target_wait: float,
+        next_case_id: Callable[[], int],
+        window_id: str = "",
+        code: str | None = None,
+    ) -> None:
+        self.env = env
+        self.index = index
+        self.window_id = window_id
+        self.code = code
+        self.timetable = timetable
+        self.plan = [int(c) for c in clerk_plan]
+        self.generator = generator
+        self.service_by_row = list(service_by_row)
+        self.row_matter = list(row_matter)
+        self.row_mode = list(row_mode)
+        self.arrival_rng = arrival_rng
+        self.service_rng = service_rng
+        self.on_served = on_served
+        self.arrivals_until = arrivals_until
+        self.stats_from = stats_from
+        self.stats_until = stats_until
+        self.target_wait = target_wait
+        self.next_case_id = next_case_id
+        self.stats = WindowStats(period=max(0.0, stats_until - stats_from))
+        self.queue: deque[Case] = deque()
+        self.busy = 0
+        self.open = True
+        self._last = 0.0
+        constant = timetable.hours.always_open and len(set(self.plan)) == 1
+        self.capacity = self.plan[0] if constant else 0
+        if not constant:
+            env.process(self._controller())
+        env.process(self._arrivals())
+
+    # -- bookkeeping -------------------------------------------------------------------
+    def _advance(self, now: float) -> None:
+        """Accumulate time-weighted areas (queue, busy, on duty) up to ``now``."""
+        last = self._last
+        if now <= last:
+            return
+        lo = last if last > self.stats_from else self.stats_from
+        hi = now if now < self.stats_until else self.stats_until
+        if hi > lo:
+            dt = hi - lo
+            stats = self.stats
+            stats.area_queue += len(self.queue) * dt
+            stats.area_busy += self.busy * dt
+            on_duty = self.capacity if self.open and self.capacity > self.busy else self.busy
+            stats.area_on_duty += on_duty * dt
+        self._last = now
+
+    def _record_start(self, case: Case, now: float) -> None:
+        arrival = case.visit_arrival
+        if self.stats_from <= arrival < self.stats_until:
+            wait = now - arrival
+            stats = self.stats
+            stats.waits.add(wait)
+            minute = arrival % MINUTES_PER_DAY
+            hour = int(minute // 60.0)
+            day_type = 0 if self.timetable.calendar.is_working_day(int(arrival // 1440.0)) else 1
+            stats.served_by_hour[day_type, hour] += 1
+            stats.wait_sum_by_hour[day_type, hour] += wait
+            if wait <= self.target_wait:
+                stats.served_within_target[day_type, hour] += 1
+
+    # -- processes ---------------------------------------------------------------------
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        day = 0
+        last_day = int(self.arrivals_until // MINUTES_PER_DAY) + 1
+        while day < last_day:
+            times, rows = self.generator.day(day, self.arrival_rng)
+            day += 1
+            if times.size == 0:
+                continue
+            services = self._services(rows)
+            for time, row, service in zip(
+                times.tolist(), rows.tolist(), services.tolist(), strict=True
+            ):
+                if time >= self.arrivals_until:
+                    return
+                delay = time - env.now
+                if delay > 0:
+                    yield env.timeout(delay)
+                case = Case(
+                    self.next_case_id(),
+                    self.row_matter[row],
+                    self.row_mode[row],
+                    self.index,
+                    time,
+                    service,
+                    row,
+                )
+                self.enqueue(case)
+
+    def _services(self, rows: np.ndarray) -> np.ndarray:
+        if len(self.service_by_row) == 1:
+            return self.service_by_row[0].sample_many(self.service_rng, rows.size)
+        services = np.empty(rows.size)
+        for row in np.unique(rows).tolist():
+            mask = rows == row
+            services[mask] = self.service_by_row[row].sample_many(self.service_rng, int(mask.sum()))
+        return services
+
+    def sample_service(self, row: int) -> float:
+        """A fresh service time for a repeat visit of matter row ``row``."""
+        return self.service_by_row[row].sample(self.service_rng)
+
+    def enqueue(self, case: Case) -> None:
+        """An applicant (first or repeat visit) joins the queue or goes to a free clerk."""
+        now = self.env.now
+        self._advance(now)
+        if self.stats_from <= now < self.stats_until:
+            self.stats.arrivals += 1
+        if self.busy < self.capacity:
+            self._start(case, now)
+        else:
+            self.queue.append(case)
+
+    def _start(self, case: Case, now: float) -> None:
+        """A clerk takes ``case``; completion is a callback, not a process (fast path)."""
+        self.busy += 1
+        self._record_start(case, now)
+        self.env.timeout(case.service, case).callbacks.append(self._finish)
+
+    def _finish(self, event: simpy.Event) -> None:
+        case = typing.cast(Case, event.value)
+        now = self.env.now
+        self._advance(now)
+        self.busy -= 1
+        queue = self.queue
+        while queue and self.busy < self.capacity:
+            self._start(queue.popleft(), now)
+        if self.on_served is not None:
+            self.on_served(case)
+
+    def _set_capacity(self, capacity: int, open_now: bool) -> None:
+        """New clerk count; cases in service are never interrupted."""
+        now = self.env.now
+        self._advance(now)
+        self.open = open_now
+        if open_now:
+            self.capacity = capacity
+        # closed: the clerks of the closing hour stay until the queue is empty
+        queue = self.queue
+        while queue and self.busy < self.capacity:
+            self._start(queue.popleft(), now)
+
+    def _controller(self) -> Generator[simpy.Event, Any, None]:
+        """Follow the hourly plan at every clock hour, opening and closing time."""
+        env = self.env
+        timetable = self.timetable
+        minute = 0.0
+        while True:
+            day = int(minute // MINUTES_PER_DAY)
+            open_now = timetable.is_open(minute)
+            hour = int((minute % MINUTES_PER_DAY) // 60)
+            self._set_capacity(self.plan[hour], open_now)
+            boundaries = [day * MINUTES_PER_DAY + (hour + 1) * 60.0]
+            for start, end in timetable.intervals_on(day):
+                boundaries.extend(b for b in (start, end) if b > minute)
+            following = min(boundaries)
+            yield env.timeout(following - minute)
+            minute = following
+
+    def finalize(self) -> None:
+        """Close the areas at the end of the statistics period."""
+        self._advance(max(self.env.now, self._last))
+        self.stats.waits.flush()

@@ -1,0 +1,139 @@
+"""Typed results of a simulation run: one row type per output file (``DESIGN.md`` §6).
+
+Field names of the row types are the CSV column names; the first ones are the fixed
+contract, later ones are extras.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TurnaroundRow:
+    """``turnaround.csv``: one matter."""
+
+    matter_id: str
+    matter_name: str
+    mode: str
+    cases: float
+    days_mean: float
+    days_mean_ci95: float
+    days_p50: float
+    days_p90: float
+    days_p95: float
+    limit_working_days: int
+    within_limit_share: float
+    within_limit_share_ci95: float
+    handling_days_mean: float  # office acceptance (受理) → decision: the statutory span
+    end_to_end_within_limit_share: float  # hand-in → result in hand, against the same limit
+
+
+@dataclass(frozen=True)
+class WindowRow:
+    """``windows.csv``: one window."""
+
+    window_id: str
+    cases: float
+    wait_mean_min: float
+    wait_mean_ci95_min: float
+    wait_p50_min: float
+    wait_p90_min: float
+    wait_p95_min: float
+    utilisation: float
+    wait_p90_ci95_min: float
+    utilisation_ci95: float
+    arrivals_per_hour: float
+    queue_length_mean: float
+    clerks_max: int
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    """``staffing.csv``: one window × day type × clock hour."""
+
+    window_id: str
+    day_type: str
+    hour: int
+    clerks: int
+    service_level: float
+    service_level_ci95: float
+    arrivals_per_day: float
+
+
+@dataclass(frozen=True)
+class MatterStaffingRow:
+    """``matter_staffing.csv``: workload a matter puts on clerks and reviewers."""
+
+    matter_id: str
+    clerk_hours_per_week: float
+    reviewer_hours_per_week: float
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    """``offices.csv``: one staffed handling office."""
+
+    office_id: str
+    cases: float
+    reviewers: int
+    utilisation: float
+    within_limit_share: float
+    arrivals_per_day: float
+    in_office_mean: float
+    sojourn_mean_days: float
+
+
+@dataclass(frozen=True)
+class TripsRow:
+    """``trips_saved.csv``: journeys and km applicants no longer make (per replication)."""
+
+    matter_id: str
+    trips_saved: float
+    km_saved: float
+
+
+@dataclass(frozen=True)
+class PickupRow:
+    """``pickups.csv``: the pickup schedule the simulation used."""
+
+    window_id: str
+    pickup_time: str
+    vehicle: str
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Case conservation of one replication: created = completed + in_system."""
+
+    replication: int
+    created: int
+    completed: int
+    in_system: int
+
+
+@dataclass
+class SimulationResult:
+    """A whole run: the rows of every output file plus the run's metadata."""
+
+    scenario: str
+    seed: int
+    replications: int
+    days: int
+    warmup_days: float
+    started: str
+    finished: str
+    turnaround: list[TurnaroundRow]
+    windows: list[WindowRow]
+    staffing: list[StaffingRow]
+    matter_staffing: list[MatterStaffingRow]
+    offices: list[OfficeRow]
+    trips_saved: list[TripsRow]
+    pickups: list[PickupRow]
+    accounting: list[Accounting]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cases(self) -> int:
+        """Cases created over all replications."""
+        return sum(a.created for a in self.accounting)

@@ -1,0 +1,204 @@
+"""Replications of a scenario and their summary with 95% confidence half-widths.
+
+:func:`simulate` runs a scenario; :func:`simulate_window` runs one window on its own with an
+hourly clerk plan (for the staffing stage's verification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+from sim.arrivals import ArrivalGenerator
+from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
+from sim.compile import CompiledScenario, compile_scenario
+from sim.distributions import Sampler
+from sim.models.separation import PickupSchedule
+from sim.models.window import WindowModel
+from sim.replication import run_replication
+from sim.results import SimulationResult
+from sim.scenarios.schema import Scenario
+from sim.stats import nanmean, t_halfwidth
+from sim.summary import summarise
+
+Progress = Callable[[int, int], None]
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    trace_dir: Path | None = None,
+    pickups: PickupSchedule | None = None,
+    clerk_plans: Mapping[str, Sequence[int]] | None = None,
+) -> SimulationResult:
+    """Run ``replications`` independent replications (spawned from ``seed``) and summarise."""
+    compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
+    reps = replications or scenario.replications
+    root_seed = scenario.seed if seed is None else seed
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    children = np.random.SeedSequence(root_seed).spawn(reps)
+    homes = _homes(compiled)
+    results = []
+    for index, child in enumerate(children):
+        trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
+        results.append(run_replication(compiled, index, child, trace_path=trace_path, homes=homes))
+        if progress is not None:
+            progress(index + 1, reps)
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
+    return summarise(compiled, results, root_seed, started, finished)
+
+
+def _homes(compiled: CompiledScenario) -> object | None:
+    """Geography of applicants' homes when the scenario asks for the geo layer."""
+    if compiled.scenario.process.mail.transit_hours != "geo":
+        return None
+    from sim.geography import GeoHomes
+
+    return GeoHomes.for_windows(
+        [w.spec.code for w in compiled.windows], compiled.scenario.trips.road_factor
+    )
+
+
+# -- one window on its own ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowCheck:
+    """Per-clock-hour service level of one window under an hourly clerk plan."""
+
+    service_level: np.ndarray  # (24,) mean over replications; nan where nobody arrived
+    service_level_ci95: np.ndarray  # (24,) t half-width
+    arrivals_per_day: np.ndarray  # (24,)
+    wait_mean: float
+    wait_mean_ci95: float
+    utilisation: float
+    replications: int
+    served_by_rep: np.ndarray  # (replications, 24) applicants served, by arrival hour
+    within_by_rep: np.ndarray  # (replications, 24) of whom waited ≤ target
+    wait_sum_by_rep: np.ndarray  # (replications, 24) minutes waited
+
+
+def simulate_window(
+    rates_per_hour: Sequence[float],
+    clerks: Sequence[int],
+    service: Sampler,
+    *,
+    target_wait_minutes: float,
+    days: int = 20,
+    warmup_days: float = 0.0,
+    replications: int = 10,
+    seed: int | np.random.SeedSequence = 1,
+    hours: Sequence[Sequence[str]] = (("00:00", "24:00"),),
+) -> WindowCheck:
+    """Simulate one window alone (every day a working day) and measure service per hour.
+
+    ``rates_per_hour`` and ``clerks`` have 24 values (clock hours 00–23); the window is open
+    during ``hours``. When the clerk count drops, clerks finish the case in hand; at closing
+    the clerks on duty serve everyone already waiting. ``service`` is any sampler with
+    ``mean`` and ``sample_many(rng, n)`` (or ``sample(rng, n)``, as in :mod:`sim.staffing`).
+    """
+    if len(rates_per_hour) != 24 or len(clerks) != 24:
+        raise ValueError("rates_per_hour and clerks need 24 values (clock hours 00–23)")
+    sampler = _as_sampler(service)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    opening = OpeningHours.from_strings(hours)
+    levels, arrivals, means, utilisation = [], [], [], []
+    served_rows, within_rows, wait_rows = [], [], []
+    for child in root.spawn(replications):
+        arrival_seed, service_seed = child.spawn(2)
+        env = simpy.Environment()
+        calendar = WorkCalendar("always", datetime(2025, 1, 6).date())
+        timetable = Timetable(calendar, opening)
+        generator = ArrivalGenerator(
+            timetable, np.asarray([rates_per_hour], dtype=float), np.ones(7), np.ones(12)
+        )
+        model = WindowModel(
+            env,
+            0,
+            timetable,
+            clerks,
+            generator,
+            [sampler],
+            [0],
+            ["counter"],
+            np.random.default_rng(arrival_seed),
+            np.random.default_rng(service_seed),
+            None,
+            arrivals_until=days * MINUTES_PER_DAY,
+            stats_from=warmup_days * MINUTES_PER_DAY,
+            stats_until=days * MINUTES_PER_DAY,
+            target_wait=target_wait_minutes,
+            next_case_id=_counter(),
+        )
+        env.run(until=(days + 1) * MINUTES_PER_DAY)
+        # Everyone who arrived is served: drain the queue so no wait is censored (censoring
+        # would hide the longest waits of an overloaded window and bias its mean down).
+        while model.queue or model.busy:
+            env.run(until=env.now + MINUTES_PER_DAY)
+        model.finalize()
+        served = model.stats.served_by_hour[0].astype(float)
+        ok = model.stats.served_within_target[0].astype(float)
+        served_rows.append(served)
+        within_rows.append(ok)
+        wait_rows.append(model.stats.wait_sum_by_hour[0].copy())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            levels.append(np.where(served > 0, ok / np.where(served > 0, served, 1), np.nan))
+        arrivals.append(served / max(days - warmup_days, 1e-9))
+        means.append(model.stats.waits.mean)
+        utilisation.append(model.stats.utilisation)
+    stacked = np.array(levels)
+    with np.errstate(invalid="ignore"):
+        mean_levels = np.array([nanmean(list(stacked[:, h])) for h in range(24)])
+    return WindowCheck(
+        service_level=mean_levels,
+        service_level_ci95=np.array([t_halfwidth(list(stacked[:, h])) for h in range(24)]),
+        arrivals_per_day=np.mean(np.array(arrivals), axis=0),
+        wait_mean=nanmean(means),
+        wait_mean_ci95=t_halfwidth(means),
+        utilisation=nanmean(utilisation),
+        replications=replications,
+        served_by_rep=np.array(served_rows),
+        within_by_rep=np.array(within_rows),
+        wait_sum_by_rep=np.array(wait_rows),
+    )
+
+
+def _counter() -> Callable[[], int]:
+    state = [0]
+
+    def next_id() -> int:
+        state[0] += 1
+        return state[0]
+
+    return next_id
+
+
+class _SizedSampler:
+    """Adapts ``sample(rng, size)`` samplers (the staffing package's) to :class:`Sampler`."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    @property
+    def mean(self) -> float:
+        return float(self.inner.mean)  # type: ignore[attr-defined]
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.inner.sample(rng, 1)[0])  # type: ignore[attr-defined]
+
+    def sample_many(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return np.asarray(self.inner.sample(rng, size), dtype=float)  # type: ignore[attr-defined]
+
+
+def _as_sampler(service: object) -> Sampler:
+    if hasattr(service, "sample_many"):
+        return service  # type: ignore[return-value]
+    return _SizedSampler(service)

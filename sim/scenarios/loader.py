@@ -1,0 +1,114 @@
+"""Read a scenario (a path or a shipped name), validate it and explain what is wrong.
+
+Errors become :class:`tongban.errors.InputError` whose message names the field path
+(``windows.0.clerks``) and the allowed values or keys.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.scenarios.schema import Scenario
+from tongban.errors import InputError
+
+SCENARIO_PACKAGE = "sim.scenarios"
+
+
+def shipped_names() -> list[str]:
+    """Names of the scenarios shipped in :mod:`sim.scenarios`."""
+    folder = resources.files(SCENARIO_PACKAGE)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def resolve_path(name_or_path: str) -> Path:
+    """A scenario argument → a file: an existing path, or a shipped name like ``chizhou``."""
+    candidate = Path(name_or_path)
+    if candidate.is_file():
+        return candidate
+    shipped = resources.files(SCENARIO_PACKAGE) / f"{name_or_path}.toml"
+    if shipped.is_file():
+        return Path(str(shipped))
+    raise InputError(
+        f"scenario: no file or shipped scenario {name_or_path!r}; shipped: "
+        + ", ".join(shipped_names()),
+        field="scenario",
+    )
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that owns the last key of ``loc`` (for unknown-key hints)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            field = next((f for f in current.model_fields.values() if f.alias == str(part)), None)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Reach the model class inside ``list[X]``, ``dict[str, X]``, ``X | None``."""
+    for _ in range(4):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if not args:
+            return annotation
+        annotation = args[-1]
+    return annotation
+
+
+def _allowed_keys(model: type[BaseModel]) -> str:
+    return ", ".join(f.alias or name for name, f in model.model_fields.items())
+
+
+def _is_branch_tag(part: int | str) -> bool:
+    if isinstance(part, int):
+        return False
+    return "[" in part or "-" in part or part in {"int", "float", "str", "bool"}
+
+
+def format_validation_error(exc: ValidationError, source: str) -> str:
+    """One readable line per problem: ``path: message (allowed: …)``."""
+    lines = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        # drop pydantic's union-branch tags ("constrained-float", "list[...]", "int")
+        path = ".".join(str(p) for p in loc if not _is_branch_tag(p))
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            owner = _model_at(Scenario, loc)
+            allowed = f"; allowed keys: {_allowed_keys(owner)}" if owner else ""
+            message = f"unknown key{allowed}"
+        lines.append(f"{path or '(top level)'}: {message.removeprefix('Value error, ')}")
+    return f"invalid scenario {source}: " + "; ".join(dict.fromkeys(lines))
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
+    """Validate a decoded TOML mapping into a :class:`Scenario`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(format_validation_error(exc, source), field="scenario") from None
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """Read and validate a scenario file (schema only; see :func:`sim.engine.compile`)."""
+    path = resolve_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
+    return parse_scenario(data, str(path))

@@ -1,0 +1,234 @@
+"""Fold replication results into the report rows, with 95% half-widths over replications.
+
+Means are averaged over replications (t-interval half-widths); percentiles come from the
+replications' merged sketches (integer day counts for turnaround, log histograms for waits).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.arrivals import HourPieces
+from sim.calendar import MINUTES_PER_DAY
+from sim.compile import CompiledScenario
+from sim.models.window import DAY_TYPES
+from sim.outcomes import day_quantile
+from sim.replication import ReplicationResult
+from sim.results import (
+    Accounting,
+    MatterStaffingRow,
+    OfficeRow,
+    PickupRow,
+    SimulationResult,
+    StaffingRow,
+    TripsRow,
+    TurnaroundRow,
+    WindowRow,
+)
+from sim.stats import LogHistogram, nanmean, t_halfwidth
+
+
+def summarise(
+    compiled: CompiledScenario,
+    results: list[ReplicationResult],
+    seed: int,
+    started: str,
+    finished: str,
+) -> SimulationResult:
+    """Fold replication results into the output rows."""
+    scenario = compiled.scenario
+    period_minutes = (scenario.days - scenario.warmup_days) * MINUTES_PER_DAY
+    return SimulationResult(
+        scenario=scenario.name,
+        seed=seed,
+        replications=len(results),
+        days=scenario.days,
+        warmup_days=scenario.warmup_days,
+        started=started,
+        finished=finished,
+        turnaround=_turnaround(compiled, results),
+        windows=_windows(compiled, results, period_minutes),
+        staffing=_staffing(compiled, results),
+        matter_staffing=_matter_staffing(compiled),
+        offices=_offices(compiled, results, period_minutes),
+        trips_saved=_trips(compiled, results),
+        pickups=[PickupRow(w, t, "fixed") for w, t in _pickup_rows(compiled)],
+        accounting=[
+            Accounting(r.replication, r.created, r.completed, r.in_system) for r in results
+        ],
+    )
+
+
+def _pickup_rows(compiled: CompiledScenario) -> list[tuple[str, str]]:
+    rows = []
+    for window in compiled.windows:
+        for minute in compiled.pickups.times_for(window.spec.id):
+            rows.append((window.spec.id, f"{int(minute // 60):02d}:{int(minute % 60):02d}"))
+    return rows
+
+
+def _turnaround(
+    compiled: CompiledScenario, results: list[ReplicationResult]
+) -> list[TurnaroundRow]:
+    rows = []
+    for plan in compiled.matters:
+        outcomes = [r.matters[plan.index] for r in results]
+        merged = np.zeros(max(o.day_counts.size for o in outcomes), dtype=np.int64)
+        modes: dict[str, int] = {}
+        for outcome in outcomes:
+            merged[: outcome.day_counts.size] += outcome.day_counts
+            for mode, count in outcome.modes.items():
+                modes[mode] = modes.get(mode, 0) + count
+        means = [o.days_mean for o in outcomes]
+        within = [o.within_limit / o.cases if o.cases else math.nan for o in outcomes]
+        mode = "+".join(sorted(modes, key=lambda m: -modes[m])) or plan.mode
+        rows.append(
+            TurnaroundRow(
+                matter_id=plan.id,
+                matter_name=plan.name,
+                mode=mode,
+                cases=float(np.mean([o.cases for o in outcomes])),
+                days_mean=nanmean(means),
+                days_mean_ci95=t_halfwidth(means),
+                days_p50=day_quantile(merged, 0.50),
+                days_p90=day_quantile(merged, 0.90),
+                days_p95=day_quantile(merged, 0.95),
+                limit_working_days=plan.limit_working_days,
+                within_limit_share=nanmean(within),
+                within_limit_share_ci95=t_halfwidth(within),
+                handling_days_mean=nanmean([o.handling_days_mean for o in outcomes]),
+                end_to_end_within_limit_share=nanmean(
+                    [o.end_to_end_within_limit / o.cases if o.cases else math.nan for o in outcomes]
+                ),
+            )
+        )
+    return rows
+
+
+def _windows(
+    compiled: CompiledScenario, results: list[ReplicationResult], period: float
+) -> list[WindowRow]:
+    rows = []
+    for plan in compiled.windows:
+        stats = [r.windows[plan.index] for r in results]
+        sketch = LogHistogram()
+        for s in stats:
+            s.waits.flush()
+            sketch.merge(s.waits.sketch)
+        means = [s.waits.mean for s in stats]
+        utilisation = [s.utilisation for s in stats]
+        p90s = [s.waits.quantile(0.90) for s in stats]
+        rows.append(
+            WindowRow(
+                window_id=plan.spec.id,
+                cases=float(np.mean([s.waits.count for s in stats])),
+                wait_mean_min=nanmean(means),
+                wait_mean_ci95_min=t_halfwidth(means),
+                wait_p50_min=sketch.quantile(0.50),
+                wait_p90_min=sketch.quantile(0.90),
+                wait_p95_min=sketch.quantile(0.95),
+                utilisation=nanmean(utilisation),
+                wait_p90_ci95_min=t_halfwidth(p90s),
+                utilisation_ci95=t_halfwidth(utilisation),
+                arrivals_per_hour=float(np.mean([s.arrivals for s in stats])) / period * 60.0,
+                queue_length_mean=float(np.mean([s.area_queue for s in stats])) / period,
+                clerks_max=max(plan.clerks),
+            )
+        )
+    return rows
+
+
+def _staffing(compiled: CompiledScenario, results: list[ReplicationResult]) -> list[StaffingRow]:
+    rows = []
+    scenario = compiled.scenario
+    days_in_period = scenario.days - scenario.warmup_days
+    for plan in compiled.windows:
+        stats = [r.windows[plan.index] for r in results]
+        for type_index, day_type in enumerate(DAY_TYPES):
+            for hour in range(24):
+                served = np.array([s.served_by_hour[type_index, hour] for s in stats])
+                if served.sum() == 0:
+                    continue
+                ok = np.array([s.served_within_target[type_index, hour] for s in stats])
+                levels = [o / n if n else math.nan for o, n in zip(ok, served, strict=True)]
+                rows.append(
+                    StaffingRow(
+                        window_id=plan.spec.id,
+                        day_type=day_type,
+                        hour=hour,
+                        clerks=plan.clerks[hour],
+                        service_level=nanmean(levels),
+                        service_level_ci95=t_halfwidth(levels),
+                        arrivals_per_day=float(served.mean()) / max(days_in_period, 1e-9),
+                    )
+                )
+    return rows
+
+
+def _matter_staffing(compiled: CompiledScenario) -> list[MatterStaffingRow]:
+    """Expected workload per week from the demand tables (no sampling noise)."""
+    scenario = compiled.scenario
+    clerk = np.zeros(len(compiled.matters))
+    reviewer = np.zeros(len(compiled.matters))
+    for window in compiled.windows:
+        days_per_week = 7.0 if window.spec.calendar == "always" else 5.0
+        pieces = HourPieces.of(window.hours)  # weekday opening hours cut at clock hours
+        for row, matter in enumerate(window.row_matter):
+            per_day = float((window.rates[row, pieces.hours] * pieces.lengths).sum()) / 60.0
+            plan = compiled.matters[matter]
+            visits = 1.0 + plan.incomplete_share
+            clerk[matter] += per_day * visits * window.row_service[row].mean / 60.0 * days_per_week
+    supplement = scenario.process.office.supplement_share
+    for entry in compiled.inbound:
+        plan = compiled.matters[entry.matter]
+        reviewer[entry.matter] += entry.per_day * 5.0 * plan.review.mean * (1 + supplement) / 60.0
+    return [
+        MatterStaffingRow(m.id, float(clerk[m.index]), float(reviewer[m.index]))
+        for m in compiled.matters
+    ]
+
+
+def _offices(
+    compiled: CompiledScenario, results: list[ReplicationResult], period: float
+) -> list[OfficeRow]:
+    rows = []
+    for index, spec in enumerate(compiled.scenario.offices):
+        stats = [r.offices[index] for r in results]
+        judged = [r.office_judged.get(index, [0, 0]) for r in results]
+        within = [j[1] / j[0] if j[0] else math.nan for j in judged]
+        busy = [
+            s.busy_minutes / s.open_reviewer_minutes if s.open_reviewer_minutes else math.nan
+            for s in stats
+        ]
+        sojourn = [
+            s.sojourn_sum / s.completed / MINUTES_PER_DAY if s.completed else math.nan
+            for s in stats
+        ]
+        rows.append(
+            OfficeRow(
+                office_id=spec.id,
+                cases=float(np.mean([s.arrivals for s in stats])),
+                reviewers=spec.reviewers,
+                utilisation=nanmean(busy),
+                within_limit_share=nanmean(within),
+                arrivals_per_day=float(np.mean([s.arrivals for s in stats]))
+                / period
+                * MINUTES_PER_DAY,
+                in_office_mean=float(np.mean([s.area_in_office for s in stats])) / period,
+                sojourn_mean_days=nanmean(sojourn),
+            )
+        )
+    return rows
+
+
+def _trips(compiled: CompiledScenario, results: list[ReplicationResult]) -> list[TripsRow]:
+    return [
+        TripsRow(
+            plan.id,
+            float(np.mean([r.matters[plan.index].trips_saved for r in results])),
+            float(np.mean([r.matters[plan.index].km_saved for r in results])),
+        )
+        for plan in compiled.matters
+    ]
