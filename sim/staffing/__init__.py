@@ -1,0 +1,20 @@
+"""Staffing: clerks per window and hour, rosters, reviewers per office, per-matter attribution.
+
+Modules, one concept each:
+
+- :mod:`sim.staffing.erlang` — stationary M/M/c formulas (Erlang B/C, wait-time service level).
+- :mod:`sim.staffing.service` — service-time distributions used by the staffing evaluator.
+- :mod:`sim.staffing.evaluate` — the :class:`WindowEvaluator` protocol and a fast, exact
+  discrete-event evaluator of one window-day under an hourly clerk plan.
+- :mod:`sim.staffing.search` — the smallest hourly plan meeting a wait target in every hour
+  (Erlang C start, simulation-based iterative correction, trim, independent verification).
+- :mod:`sim.staffing.roster` — shift rosters covering an hourly need (OR-Tools CP-SAT).
+- :mod:`sim.staffing.office` — reviewers per handling office for a statutory limit.
+- :mod:`sim.staffing.attribution` — clerk- and reviewer-hours per matter.
+- :mod:`sim.staffing.plan` — staffing for many window-days and offices in one report.
+- :mod:`sim.staffing.scenario` — maps a compiled scenario onto :mod:`sim.staffing.plan`.
+- :mod:`sim.staffing.engine` — the SimPy engine's ``simulate_window`` as a
+  :class:`~sim.staffing.evaluate.WindowEvaluator` (cross-check).
+- :mod:`sim.staffing.outputs` — the ``staffing.csv`` / ``roster.csv`` / ``matter_staffing.csv``
+  / ``offices.csv`` writers.
+"""

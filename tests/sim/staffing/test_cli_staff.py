@@ -1,0 +1,65 @@
+"""``tongban staff``: the flag form, its files and its error messages."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tongban.cli import app
+
+FAST = ["--replications", "200", "--verify-replications", "400"]
+EXAMPLE = ["staff", "--rates", "20,45,60,50,30,40,55,35", "--open", "09:00"]
+
+
+def test_flag_form_prints_json_and_writes_the_four_files(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, [*EXAMPLE, *FAST, "--json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    window = data["windows"][0]
+    assert window["erlang_clerk_hours"] == 67
+    assert window["clerk_hours"] <= 66
+    assert [h["hour"] for h in window["hours"]] == list(range(9, 17))
+    assert window["roster"]["status"] in ("OPTIMAL", "FEASIBLE")
+    assert all(h["rostered_clerks"] >= h["clerks"] for h in window["hours"])
+    for name in ("staffing.csv", "roster.csv", "matter_staffing.csv", "offices.csv"):
+        assert (tmp_path / name).exists()
+    with (tmp_path / "staffing.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8
+    required = {"window_id", "day_type", "hour", "clerks", "service_level", "service_level_ci95"}
+    assert required <= set(rows[0])
+    assert sum(int(r["clerks"]) for r in rows) == window["clerk_hours"]
+
+
+def test_table_output_mentions_both_plans() -> None:
+    result = CliRunner().invoke(app, [*EXAMPLE, *FAST])
+    assert result.exit_code == 0, result.output
+    assert "Erlang C 67" in result.stdout and "roster [OPTIMAL]" in result.stdout
+
+
+def test_bad_rates_exit_2_with_a_clear_message() -> None:
+    result = CliRunner().invoke(app, ["staff", "--rates", "20,abc"])
+    assert result.exit_code == 2
+    assert "--rates must be comma-separated numbers" in result.stderr
+
+
+def test_impossible_target_exit_2_with_best_figures() -> None:
+    args = [*EXAMPLE, *FAST, "--wait-minutes", "0", "--wait-share", "1.0"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "cannot be met" in result.stderr and "Best achievable" in result.stderr
+
+
+def test_cap_below_need_exit_2_with_best_figures() -> None:
+    result = CliRunner().invoke(app, [*EXAMPLE, *FAST, "--max-clerks", "8"])
+    assert result.exit_code == 2
+    assert "max_clerks = 8" in result.stderr and "Best achievable" in result.stderr
+
+
+def test_bad_service_distribution() -> None:
+    result = CliRunner().invoke(app, [*EXAMPLE, "--service-dist", "weibull"])
+    assert result.exit_code == 2
+    assert "exponential, deterministic, lognormal, gamma" in result.stderr
