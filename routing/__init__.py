@@ -1,0 +1,1 @@
+"""EMS pickup routing (VRPTW) and dispatch batching."""

@@ -1,0 +1,99 @@
+"""Independent solution checker for benchmark instances.
+
+It works from the raw instance arrays (coordinates, demands, windows), not from the
+solver's matrices or scheduler, and recomputes every arc with plain integer arithmetic,
+so a solver bug cannot hide behind a shared helper. Under the DIMACS convention an arc
+is ``floor(10 * euclid)``; travel time equals that arc, service and windows are ×10.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from routing.readers import DIMACS, DIMACS_SCALE, BenchmarkInstance
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Result of :func:`check_solution`.
+
+    ``cost`` is the total distance in the file's units (DIMACS: one decimal).
+    """
+
+    feasible: bool
+    cost: float
+    vehicles: int
+    violations: tuple[str, ...]
+
+
+def _arc(instance: BenchmarkInstance, a: int, b: int) -> int:
+    (xa, ya), (xb, yb) = instance.coords[a], instance.coords[b]
+    squared = (float(xa) - float(xb)) ** 2 + (float(ya) - float(yb)) ** 2
+    if instance.convention == DIMACS:
+        if float(squared).is_integer():
+            return math.isqrt(int(squared) * DIMACS_SCALE**2)
+        return math.floor(math.sqrt(squared) * DIMACS_SCALE)
+    return math.floor(math.sqrt(squared) + 0.5)
+
+
+def check_solution(
+    instance: BenchmarkInstance, routes: Sequence[Sequence[int]], max_violations: int = 20
+) -> CheckReport:
+    """Check coverage, capacity, time windows and fleet size; return cost and violations.
+
+    ``routes`` use the file's customer numbers (the depot is not listed).
+    """
+    index_of = {no: i + 1 for i, no in enumerate(instance.customer_numbers)}
+    scale = DIMACS_SCALE if instance.convention == DIMACS else 1
+    violations: list[str] = []
+    visits: dict[int, int] = {}
+    total = 0
+    used = 0
+    for r, route in enumerate(routes, start=1):
+        if not route:
+            continue
+        used += 1
+        prev = 0
+        time = int(instance.ready[0]) * scale
+        load = 0
+        for customer in route:
+            node = index_of.get(int(customer))
+            if node is None:
+                violations.append(f"route {r}: unknown customer {customer}")
+                continue
+            visits[node] = visits.get(node, 0) + 1
+            arc = _arc(instance, prev, node)
+            total += arc
+            time = max(time + arc, int(instance.ready[node]) * scale)
+            if time > int(instance.due[node]) * scale:
+                violations.append(
+                    f"route {r}: customer {customer} served at {time / scale:g} "
+                    f"after due {int(instance.due[node])}"
+                )
+            time += int(instance.service[node]) * scale
+            load += int(instance.demand[node])
+            prev = node
+        arc = _arc(instance, prev, 0)
+        total += arc
+        time += arc
+        if time > int(instance.due[0]) * scale:
+            violations.append(
+                f"route {r}: back at depot at {time / scale:g} after {int(instance.due[0])}"
+            )
+        if load > instance.capacity:
+            violations.append(f"route {r}: load {load} over capacity {instance.capacity}")
+    for node in range(1, len(instance.customer_numbers) + 1):
+        count = visits.get(node, 0)
+        if count != 1:
+            no = instance.customer_numbers[node - 1]
+            violations.append(f"customer {no} visited {count} times (must be once)")
+    if used > instance.vehicles:
+        violations.append(f"{used} routes but only {instance.vehicles} vehicles")
+    return CheckReport(
+        feasible=not violations,
+        cost=total / scale,
+        vehicles=used,
+        violations=tuple(violations[:max_violations]),
+    )

@@ -1,0 +1,123 @@
+"""Writers for the routing part of the report folder (``../shared/DESIGN.md`` §6).
+
+* ``pickups.csv`` — one row per window × pickup: ``window_id, pickup_time, vehicle`` (fixed)
+  plus ``slot, parcels``.
+* ``routes.geojson`` — one LineString per route in EPSG:4326 (lon, lat), depot → windows →
+  depot as straight segments between stops (the road geometry is not kept), with
+  ``vehicle, stops, distance_km, duration_h`` (fixed) plus ``slot, start, end``.
+* ``tradeoff.csv`` — one row per waiting weight: the cost–delay trade-off.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from routing.batching import PickupPlan
+from routing.build import SECONDS_PER_MINUTE
+
+PICKUP_COLUMNS = ("window_id", "pickup_time", "vehicle", "slot", "parcels")
+TRADEOFF_COLUMNS = (
+    "waiting_weight_yuan_per_parcel_hour",
+    "pickups_per_day",
+    "routes",
+    "vans_needed",
+    "km",
+    "vehicle_cost_yuan",
+    "waiting_hours",
+    "mean_wait_hours",
+    "objective_yuan",
+    "unserved",
+)
+
+
+def clock(minutes: float) -> str:
+    """Minutes from midnight → ``HH:MM``."""
+    total = round(minutes)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def write_pickups_csv(plan: PickupPlan, path: Path) -> Path:
+    """Write ``pickups.csv`` for a plan."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PICKUP_COLUMNS)
+        for p in plan.pickups:
+            writer.writerow([p.window_id, clock(p.time_min), p.vehicle, p.slot, f"{p.parcels:g}"])
+    return path
+
+
+def read_pickup_times(path: Path) -> dict[str, list[str]]:
+    """``window_id → sorted "HH:MM" times`` from a ``pickups.csv`` (for the simulation)."""
+    times: dict[str, set[str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            times.setdefault(row["window_id"], set()).add(row["pickup_time"])
+    return {window: sorted(values) for window, values in times.items()}
+
+
+def routes_geojson(plan: PickupPlan) -> dict[str, object]:
+    """The plan's routes as a GeoJSON FeatureCollection (EPSG:4326, lon/lat)."""
+    features: list[dict[str, object]] = []
+    for sr, labels in zip(plan.slots, plan.vans, strict=True):
+        problem = sr.problem
+        depot = (problem.depot.x, problem.depot.y)
+        for route, van in zip(sr.result.routes, labels, strict=True):
+            coords = [depot, *((problem.stops[s].x, problem.stops[s].y) for s in route.stops)]
+            coords.append(depot)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]},
+                    "properties": {
+                        "vehicle": van,
+                        "slot": sr.slot.name,
+                        "stops": [problem.stops[s].id for s in route.stops],
+                        "distance_km": round(route.distance / 1000.0, 3),
+                        "duration_h": round(route.duration / 3600.0, 3),
+                        "start": clock(route.start / SECONDS_PER_MINUTE),
+                        "end": clock(route.end / SECONDS_PER_MINUTE),
+                        "parcels": route.load,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_routes_geojson(plan: PickupPlan, path: Path) -> Path:
+    """Write ``routes.geojson`` for a plan."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(routes_geojson(plan), ensure_ascii=False, indent=1), "utf-8")
+    return path
+
+
+def tradeoff_rows(plans: Sequence[PickupPlan]) -> list[dict[str, object]]:
+    """One dict per plan with :data:`TRADEOFF_COLUMNS`."""
+    return [
+        {
+            "waiting_weight_yuan_per_parcel_hour": p.waiting_weight,
+            "pickups_per_day": p.pickups_per_day,
+            "routes": p.routes,
+            "vans_needed": p.vans_needed,
+            "km": round(p.km, 1),
+            "vehicle_cost_yuan": round(p.vehicle_cost_yuan, 1),
+            "waiting_hours": round(p.waiting_hours, 1),
+            "mean_wait_hours": round(p.mean_wait_hours, 2),
+            "objective_yuan": round(p.objective_yuan, 1),
+            "unserved": len(p.unserved),
+        }
+        for p in plans
+    ]
+
+
+def write_tradeoff_csv(plans: Sequence[PickupPlan], path: Path) -> Path:
+    """Write ``tradeoff.csv``: the cost–delay trade-off over waiting weights."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=TRADEOFF_COLUMNS)
+        writer.writeheader()
+        writer.writerows(tradeoff_rows(plans))
+    return path

@@ -1,0 +1,314 @@
+"""Readers for benchmark instances: Solomon ``.txt``, VRPLIB ``.vrp`` and ``.sol`` files.
+
+Conventions (see ``../shared/bench/README.md``): instances with time windows use the
+CVRPLIB/DIMACS convention (Euclidean distance ×10, truncated; travel time equal to
+distance; windows and service times ×10 as well), so reported distances are matrix
+units / 10. Capacitated instances without time windows (Uchoa X) use TSPLIB ``EUC_2D``
+(Euclidean distance rounded to the nearest integer). Malformed files raise
+:class:`tongban.errors.InputError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from routing.problem import Depot, RoutingProblem, Stop, VehicleType
+from tongban.errors import InputError
+
+DIMACS = "dimacs"  # ×10, truncated
+TSPLIB = "tsplib"  # nearest integer
+DIMACS_SCALE = 10
+UNBOUNDED_TIME = 2**40
+
+
+@dataclass(frozen=True, eq=False)
+class BenchmarkInstance:
+    """A benchmark instance with its raw data (for the checker) and its routing problem.
+
+    Row 0 of the arrays is the depot. ``customer_numbers[i]`` is the file's number of
+    stop ``i`` (what ``.sol`` files and ``tongban route --json`` use).
+    """
+
+    name: str
+    coords: npt.NDArray[np.float64]
+    demand: npt.NDArray[np.int64]
+    ready: npt.NDArray[np.int64]
+    due: npt.NDArray[np.int64]
+    service: npt.NDArray[np.int64]
+    capacity: int
+    vehicles: int
+    convention: str
+    customer_numbers: tuple[int, ...]
+    problem: RoutingProblem
+
+    @property
+    def has_time_windows(self) -> bool:
+        """True for VRPTW instances."""
+        return self.convention == DIMACS
+
+
+@dataclass(frozen=True)
+class BenchmarkSolution:
+    """A ``.sol`` file: routes as customer numbers and the stated cost."""
+
+    routes: tuple[tuple[int, ...], ...]
+    cost: float | None
+
+
+def euclidean_matrix(coords: npt.NDArray[np.float64], convention: str) -> npt.NDArray[np.int64]:
+    """Integer Euclidean distances under ``convention`` (DIMACS ×10 truncated, or TSPLIB)."""
+    diff = coords[:, None, :] - coords[None, :, :]
+    squared = (diff**2).sum(axis=2)
+    if convention == DIMACS:
+        scaled = squared * DIMACS_SCALE**2
+        matrix = np.floor(np.sqrt(scaled)).astype(np.int64)
+        if np.allclose(coords, np.round(coords)):  # exact integer square root, no float drift
+            exact = np.round(scaled).astype(np.int64)
+            matrix += ((matrix + 1) ** 2 <= exact).astype(np.int64)
+            matrix -= (matrix**2 > exact).astype(np.int64)
+        return matrix
+    if convention == TSPLIB:
+        return np.floor(np.sqrt(squared) + 0.5).astype(np.int64)
+    raise InputError(f"unknown distance convention {convention!r}; use 'dimacs' or 'tsplib'")
+
+
+def _number(token: str, path: Path, line: int) -> float:
+    try:
+        return float(token)
+    except ValueError:
+        raise InputError(f"{path}:{line}: expected a number, got {token!r}") from None
+
+
+def _integer(token: str, path: Path, line: int) -> int:
+    value = _number(token, path, line)
+    if value != int(value):
+        raise InputError(f"{path}:{line}: expected an integer, got {token!r}")
+    return int(value)
+
+
+def build_instance(
+    name: str,
+    rows: list[tuple[int, float, float, int, int, int, int]],
+    capacity: int,
+    vehicles: int,
+    convention: str,
+) -> BenchmarkInstance:
+    """Assemble arrays and the routing problem from ``(no, x, y, demand, ready, due, service)``."""
+    coords = np.array([[r[1], r[2]] for r in rows], dtype=np.float64)
+    demand = np.array([r[3] for r in rows], dtype=np.int64)
+    ready = np.array([r[4] for r in rows], dtype=np.int64)
+    due = np.array([r[5] for r in rows], dtype=np.int64)
+    service = np.array([r[6] for r in rows], dtype=np.int64)
+    distance = euclidean_matrix(coords, convention)
+    scale = DIMACS_SCALE if convention == DIMACS else 1
+    depot = Depot(
+        name=str(rows[0][0]),
+        x=rows[0][1],
+        y=rows[0][2],
+        tw_open=int(ready[0]) * scale,
+        tw_close=int(due[0]) * scale,
+    )
+    stops = tuple(
+        Stop(
+            id=str(r[0]),
+            x=r[1],
+            y=r[2],
+            demand=r[3],
+            service=r[6] * scale,
+            tw_open=r[4] * scale,
+            tw_close=r[5] * scale,
+        )
+        for r in rows[1:]
+    )
+    problem = RoutingProblem(
+        name=name,
+        depot=depot,
+        stops=stops,
+        vehicle_types=(VehicleType(count=vehicles, capacity=capacity),),
+        distance=distance,
+        duration=distance.copy(),
+        distance_scale=float(scale),
+        time_scale=float(scale),
+    )
+    return BenchmarkInstance(
+        name=name,
+        coords=coords,
+        demand=demand,
+        ready=ready,
+        due=due,
+        service=service,
+        capacity=capacity,
+        vehicles=vehicles,
+        convention=convention,
+        customer_numbers=tuple(r[0] for r in rows[1:]),
+        problem=problem,
+    )
+
+
+def read_solomon(path: str | Path) -> BenchmarkInstance:
+    """Read a Solomon VRPTW ``.txt`` file (name, VEHICLE block, CUSTOMER table)."""
+    path = Path(path)
+    lines = _read_lines(path)
+    name = next((ln.strip() for ln in lines if ln.strip()), "")
+    if not name:
+        raise InputError(f"{path}: empty file")
+    vehicles = capacity = None
+    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    section = ""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        upper = text.upper()
+        if not text:
+            continue
+        if upper.startswith("VEHICLE"):
+            section = "vehicle"
+            continue
+        if upper.startswith("CUSTOMER"):
+            section = "customer"
+            continue
+        if upper.startswith(("NUMBER", "CUST")) or text == name:
+            continue
+        fields = text.split()
+        if section == "vehicle":
+            if len(fields) != 2:
+                raise InputError(f"{path}:{number}: expected 'NUMBER CAPACITY', got {text!r}")
+            vehicles, capacity = (_integer(f, path, number) for f in fields)
+        elif section == "customer":
+            if len(fields) != 7:
+                raise InputError(
+                    f"{path}:{number}: expected 7 fields (no, x, y, demand, ready, due, "
+                    f"service), got {len(fields)}"
+                )
+            no = _integer(fields[0], path, number)
+            x, y = _number(fields[1], path, number), _number(fields[2], path, number)
+            dem, rdy, due, srv = (_integer(f, path, number) for f in fields[3:])
+            if rdy > due:
+                raise InputError(f"{path}:{number}: ready time {rdy} after due date {due}")
+            rows.append((no, x, y, dem, rdy, due, srv))
+        else:
+            raise InputError(f"{path}:{number}: unexpected line {text!r} before VEHICLE/CUSTOMER")
+    if vehicles is None or capacity is None:
+        raise InputError(f"{path}: no VEHICLE section with NUMBER and CAPACITY")
+    if len(rows) < 2:
+        raise InputError(f"{path}: CUSTOMER section needs the depot and at least one customer")
+    return build_instance(name, rows, capacity, vehicles, DIMACS)
+
+
+_SECTIONS = (
+    "NODE_COORD_SECTION",
+    "DEMAND_SECTION",
+    "TIME_WINDOW_SECTION",
+    "SERVICE_TIME_SECTION",
+    "DEPOT_SECTION",
+)
+
+
+def read_vrplib(path: str | Path) -> BenchmarkInstance:
+    """Read a VRPLIB ``.vrp`` file (CVRP or VRPTW, explicit coordinates, one depot)."""
+    path = Path(path)
+    lines = _read_lines(path)
+    header: dict[str, str] = {}
+    data: dict[str, dict[int, list[str]]] = {s: {} for s in _SECTIONS}
+    depots: list[int] = []
+    section = ""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text or text == "EOF":
+            continue
+        key = text.split()[0].rstrip(":").upper()
+        if key in _SECTIONS:
+            section = key
+            continue
+        if not section and ":" in text:
+            k, _, v = text.partition(":")
+            header[k.strip().upper()] = v.strip()
+            continue
+        fields = text.split()
+        if section == "DEPOT_SECTION":
+            value = _integer(fields[0], path, number)
+            if value != -1:
+                depots.append(value)
+            continue
+        if not section:
+            raise InputError(f"{path}:{number}: expected 'KEY : value' or a section, got {text!r}")
+        want = {"NODE_COORD_SECTION": 3, "TIME_WINDOW_SECTION": 3}.get(section, 2)
+        if len(fields) != want:
+            raise InputError(f"{path}:{number}: {section} rows need {want} fields, got {text!r}")
+        data[section][_integer(fields[0], path, number)] = [
+            str(_number(f, path, number)) for f in fields[1:]
+        ]
+    try:
+        dimension = int(header["DIMENSION"])
+        capacity = int(header["CAPACITY"])
+    except (KeyError, ValueError):
+        raise InputError(f"{path}: header needs integer DIMENSION and CAPACITY") from None
+    if header.get("EDGE_WEIGHT_TYPE", "EUC_2D") != "EUC_2D":
+        raise InputError(f"{path}: EDGE_WEIGHT_TYPE {header['EDGE_WEIGHT_TYPE']!r}; only EUC_2D")
+    if depots and depots != [1]:
+        raise InputError(f"{path}: only a single depot numbered 1 is supported, got {depots}")
+    coords = data["NODE_COORD_SECTION"]
+    if sorted(coords) != list(range(1, dimension + 1)):
+        raise InputError(f"{path}: NODE_COORD_SECTION must list nodes 1..{dimension}")
+    has_tw = bool(data["TIME_WINDOW_SECTION"])
+    default_service = float(header.get("SERVICE_TIME", "0"))
+    vehicles = int(header.get("VEHICLES", dimension - 1))
+    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    for node in range(1, dimension + 1):
+        x, y = (float(v) for v in coords[node])
+        demand = int(float(data["DEMAND_SECTION"].get(node, ["0"])[0]))
+        tw = data["TIME_WINDOW_SECTION"].get(node, ["0", str(UNBOUNDED_TIME)])
+        service = float(data["SERVICE_TIME_SECTION"].get(node, [str(default_service)])[0])
+        if node == 1:
+            service = 0.0
+        rows.append((node - 1, x, y, demand, int(float(tw[0])), int(float(tw[1])), int(service)))
+    name = header.get("NAME", path.stem)
+    return build_instance(name, rows, capacity, vehicles, DIMACS if has_tw else TSPLIB)
+
+
+def read_instance(path: str | Path) -> BenchmarkInstance:
+    """Read a Solomon ``.txt`` or VRPLIB ``.vrp`` file, chosen by its extension."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"instance file {path} does not exist", field="instance")
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return read_solomon(path)
+    if suffix == ".vrp":
+        return read_vrplib(path)
+    raise InputError(f"instance {path}: unknown format {suffix!r}; use .txt (Solomon) or .vrp")
+
+
+_ROUTE = re.compile(r"^Route\s*#\s*\d+\s*:(.*)$", re.IGNORECASE)
+
+
+def read_solution(path: str | Path) -> BenchmarkSolution:
+    """Read a CVRPLIB ``.sol`` file: ``Route #k: c1 c2 ...`` lines and ``Cost X``."""
+    path = Path(path)
+    routes: list[tuple[int, ...]] = []
+    cost: float | None = None
+    for number, raw in enumerate(_read_lines(path), start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        match = _ROUTE.match(text)
+        if match:
+            routes.append(tuple(_integer(t, path, number) for t in match.group(1).split()))
+        elif text.lower().startswith("cost"):
+            cost = _number(text.split()[-1], path, number)
+        else:
+            raise InputError(f"{path}:{number}: expected 'Route #k: ...' or 'Cost X', got {text!r}")
+    return BenchmarkSolution(routes=tuple(routes), cost=cost)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a text file ({exc.reason})") from None

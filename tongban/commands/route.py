@@ -1,0 +1,106 @@
+"""``tongban route``: pickup routing for a scenario, or one benchmark instance.
+
+``tongban route --instance FILE [--seconds S] [--json]`` solves a Solomon/VRPLIB file and
+prints ``{"instance", "vehicles", "distance", "seconds", "feasible", "routes"}`` with the
+distance under the DIMACS convention (TSPLIB rounding for CVRP files).
+``tongban route SCENARIO [--out DIR]`` plans pickups and routes for a scenario's windows
+and writes ``pickups.csv``, ``routes.geojson`` and ``tradeoff.csv``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from tongban.errors import InputError
+
+
+def _route_instance(
+    instance: Path, seconds: float, iterations: int | None, backend: str, seed: int, as_json: bool
+) -> None:
+    from routing.benchmark import best_known_cost, load, run_instance
+    from routing.stopping import StoppingCriterion
+
+    data = load(instance)
+    stop = StoppingCriterion(seconds=seconds, iterations=iterations)
+    run = run_instance(data, stop, backend=backend, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(run.as_json()))
+        return
+    bks = best_known_cost(instance)
+    gap = "" if bks is None else f"  gap to BKS {100 * (run.distance / bks - 1):.2f}%"
+    typer.echo(
+        f"{run.instance}: {run.vehicles} vehicles, distance {run.distance:.1f}, "
+        f"{'feasible' if run.feasible else 'NOT feasible'}, {run.seconds:.1f} s "
+        f"({run.backend}){gap}"
+    )
+    for i, route in enumerate(run.routes, start=1):
+        typer.echo(f"Route #{i}: {' '.join(map(str, route))}")
+    for line in run.violations + run.unserved:
+        typer.echo(f"  ! {line}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``route`` to the root app."""
+
+    @app.command("route")
+    def route(
+        scenario: str | None = typer.Argument(
+            None, help="Scenario file or shipped name (omit with --instance)."
+        ),
+        instance: Path | None = typer.Option(
+            None, "--instance", help="Solomon .txt or VRPLIB .vrp benchmark file."
+        ),
+        seconds: float | None = typer.Option(
+            None,
+            "--seconds",
+            help="Time limit per solve: default 30 for --instance, 2 per slot VRP for SCENARIO.",
+        ),
+        iterations: int | None = typer.Option(
+            None, "--iterations", help="Deterministic iteration/solution limit."
+        ),
+        backend: str = typer.Option("auto", "--backend", help="auto, pyvrp, ortools, portfolio"),
+        seed: int = typer.Option(0, "--seed", help="Solver seed."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        out: Path | None = typer.Option(None, "--out", help="Output folder for SCENARIO."),
+        waiting_weight: float | None = typer.Option(
+            None, "--waiting-weight", help="Cost per parcel waiting-hour (default: scenario's)."
+        ),
+    ) -> None:
+        """Plan EMS pickups and routes, or solve a benchmark instance."""
+        if seconds is not None and seconds <= 0:
+            raise InputError(f"--seconds must be > 0, got {seconds}", field="seconds")
+        if instance is not None:
+            if scenario is not None:
+                raise InputError("give either SCENARIO or --instance, not both", field="instance")
+            _route_instance(instance, seconds or 30.0, iterations, backend, seed, as_json)
+            return
+        if scenario is None:
+            raise InputError("give a SCENARIO or --instance FILE", field="scenario")
+        from routing.scenario import route_scenario
+
+        summary = route_scenario(
+            scenario,
+            out=out or Path("report"),
+            seconds=seconds or 2.0,
+            seed=seed,
+            waiting_weight=waiting_weight,
+            iterations=iterations,
+        )
+        if as_json:
+            typer.echo(json.dumps(summary))
+            return
+        rows = summary.pop("tradeoff")
+        for key, value in summary.items():
+            typer.echo(f"{key}: {value}")
+        typer.echo("cost–delay trade-off (yuan per parcel-hour → pickups, vans, km, yuan, hours):")
+        assert isinstance(rows, list)
+        for row in rows:
+            typer.echo(
+                f"  w={row['waiting_weight_yuan_per_parcel_hour']:>5g}  "
+                f"pickups={row['pickups_per_day']:>3}  vans={row['vans_needed']:>2}  "
+                f"km={row['km']:>7.1f}  cost={row['vehicle_cost_yuan']:>8.1f}  "
+                f"wait={row['waiting_hours']:>7.1f} h  mean={row['mean_wait_hours']:>5.2f} h"
+            )
