@@ -1,5 +1,6 @@
 """Non-homogeneous Poisson arrivals: hourly profile × weekday × season, per (window, matter).
 
+A make-up working day (调休) takes a working-day factor (:func:`demand_factor`).
 Rates are piecewise constant per clock hour, so a day's arrivals are drawn exactly: a Poisson
 count per open hour-piece, uniform times inside it, and the matter of each arrival chosen in
 proportion to the matters' rates in that hour (superposition of the per-matter streams).
@@ -7,11 +8,35 @@ proportion to the matters' rates in that hour (superposition of the per-matter s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable
+from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
+
+WORKDAYS = 5  # Monday–Friday: the weekday factors a make-up working day averages
+
+
+def demand_factor(
+    calendar: WorkCalendar,
+    day_index: int,
+    weekday_factors: Sequence[float] | np.ndarray,
+    month_factors: Sequence[float] | np.ndarray,
+) -> float:
+    """Weekday × month multiplier of demand on simulation day ``day_index``.
+
+    A make-up working day (调休: a Saturday or Sunday that the ``cn-workdays`` calendar makes
+    a working day) takes the mean of the Monday–Friday factors: offices and halls work as on
+    an ordinary working day, so applicants come as on one (its own weekend factor is often 0).
+    """
+    day = calendar.date_of(day_index)
+    weekday = day.weekday()
+    if weekday >= WORKDAYS and calendar.kind != "always" and calendar.is_working_day(day_index):
+        weekday_factor = float(np.mean(np.asarray(weekday_factors, dtype=float)[:WORKDAYS]))
+    else:
+        weekday_factor = float(weekday_factors[weekday])
+    return weekday_factor * float(month_factors[day.month - 1])
 
 
 @dataclass(frozen=True)
@@ -71,9 +96,10 @@ class ArrivalGenerator:
         return self._pieces[key]
 
     def factor(self, day_index: int) -> float:
-        """Weekday × month multiplier of a simulation day."""
-        day = self.timetable.calendar.date_of(day_index)
-        return float(self.weekday_factors[day.weekday()] * self.month_factors[day.month - 1])
+        """Weekday × month multiplier of a simulation day (see :func:`demand_factor`)."""
+        return demand_factor(
+            self.timetable.calendar, day_index, self.weekday_factors, self.month_factors
+        )
 
     def day(self, day_index: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Sorted arrival times (simulation minutes) and matter rows for one day."""

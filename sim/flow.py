@@ -6,25 +6,55 @@ transfer-out office's coordination; ``online`` cases (assisted at a window) go t
 platform. Then the handling office reviews (a staffed office of this locality, or an office
 elsewhere as a delay), possibly asks for supplementary papers, and the result returns by EMS
 or online. Inbound cases start at a window in another province and end at one of our offices.
+
+Randomness: repeat window visits were drawn with the applicant's arrival
+(:mod:`sim.models.visits`); every later stage draws from its own stream
+(:class:`FlowStreams`), so e.g. changing the reviewers never shifts the homes, transit
+times or deliveries drawn, and changing clerks never changes who arrives, with which
+service times and repeat visits. (Stage draws are taken in event order within a stream, so
+*which* case gets a given transit time may still change when staffing reorders events.)
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import simpy
 
+from sim.arrivals import demand_factor
 from sim.calendar import MINUTES_PER_DAY, Timetable
 from sim.compile import CompiledScenario, InboundPlan, MatterPlan
 from sim.models import joint, office, online, return_, separation
 from sim.models.mail import TransitModel
 from sim.models.office import StaffedOffice
+from sim.models.visits import VisitDraws
 from sim.models.window import WindowModel
 from sim.outcomes import Recorder
 from sim.records import Case
+
+FLOW_PURPOSES = ("locate", "handover", "office", "delivery", "inbound")
+
+
+@dataclass(frozen=True)
+class FlowStreams:
+    """One random stream per purpose after the window (see the module docstring)."""
+
+    locate: np.random.Generator  # applicant's home office and distance
+    handover: np.random.Generator  # online submission, joint coordination, push, EMS transit
+    office: np.random.Generator  # review effort, remote review, supplement requests
+    delivery: np.random.Generator  # returning the result
+    inbound: np.random.Generator  # cases accepted elsewhere for our offices
+
+    @classmethod
+    def from_seeds(cls, seeds: Sequence[np.random.SeedSequence]) -> FlowStreams:
+        """Streams from one seed per purpose, in :data:`FLOW_PURPOSES` order."""
+        if len(seeds) != len(FLOW_PURPOSES):
+            raise ValueError(f"need {len(FLOW_PURPOSES)} seeds, one per {FLOW_PURPOSES}")
+        return cls(*(np.random.default_rng(s) for s in seeds))
 
 
 class CaseFlow:
@@ -34,7 +64,7 @@ class CaseFlow:
         self,
         env: simpy.Environment,
         compiled: CompiledScenario,
-        rng: np.random.Generator,
+        streams: FlowStreams,
         transit: TransitModel,
         office_timetable: Timetable,
         windows: Sequence[WindowModel],
@@ -45,7 +75,7 @@ class CaseFlow:
         self.env = env
         self.compiled = compiled
         self.process = compiled.scenario.process
-        self.rng = rng
+        self.streams = streams
         self.transit = transit
         self.office_timetable = office_timetable
         self.windows = windows
@@ -59,13 +89,14 @@ class CaseFlow:
     def on_served(self, case: Case) -> None:
         """Window callback: the clerk finished with this applicant."""
         plan = self.compiled.matters[case.matter]
+        draws = case.revisit
         if (
-            plan.incomplete_share > 0
+            draws is not None
             and case.visits < self.process.window.max_visits
-            and self.rng.random() < plan.incomplete_share
+            and draws.missing[case.visits - 1]
         ):
             self.in_flight += 1
-            self.env.process(self._come_back(case))
+            self.env.process(self._come_back(case, draws))
             return
         if case.mode == "counter":
             self._locate(case)
@@ -74,16 +105,20 @@ class CaseFlow:
         self.in_flight += 1
         self.env.process(self._outbound(case, plan))
 
-    def _come_back(self, case: Case) -> Generator[Any, Any, None]:
-        """Papers missing: the applicant returns some working days later."""
+    def _come_back(self, case: Case, draws: VisitDraws) -> Generator[Any, Any, None]:
+        """Papers missing: the applicant returns some working days after this visit's day.
+
+        Counted from the day of the visit (not of the service's end), so the return time is
+        fixed when the applicant first arrives, whatever the staffing.
+        """
         window = self.windows[case.window]
         timetable = window.timetable
-        days = max(1, round(self.process.window.return_after_days.sample(self.rng)))
-        today = int(self.env.now // MINUTES_PER_DAY)
-        day = timetable.calendar.add_working_days(today, days)
+        visit = case.visits - 1
+        visit_day = int(case.visit_arrival // MINUTES_PER_DAY)
+        day = timetable.calendar.add_working_days(visit_day, draws.return_days[visit])
         intervals = timetable.intervals_on(day) or [(day * MINUTES_PER_DAY, day * MINUTES_PER_DAY)]
         lengths = np.array([end - start for start, end in intervals])
-        pick = float(self.rng.random()) * float(lengths.sum())
+        pick = draws.picks[visit] * float(lengths.sum())
         arrival = intervals[-1][0]
         for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
             if pick <= length:
@@ -94,7 +129,7 @@ class CaseFlow:
         self.in_flight -= 1
         case.visits += 1
         case.visit_arrival = self.env.now
-        case.service = window.sample_service(case.row)
+        case.service = draws.services[visit]
         window.enqueue(case)
 
     def _locate(self, case: Case) -> None:
@@ -102,14 +137,14 @@ class CaseFlow:
         if self.homes is not None and case.window >= 0:
             window = self.windows[case.window]
             plan = self.compiled.matters[case.matter]
-            found = self.homes.draw(window.index, plan.handling_level, self.rng)
+            found = self.homes.draw(window.index, plan.handling_level, self.streams.locate)
             if found is not None:
                 case.home_code, case.km = found
                 return
-        case.km = self.home_km.sample(self.rng)
+        case.km = self.home_km.sample(self.streams.locate)
 
     def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
-        env, rng = self.env, self.rng
+        env, rng = self.env, self.streams.handover
         self._locate(case)
         window = self.windows[case.window]
         window_code = window.code
@@ -134,7 +169,7 @@ class CaseFlow:
 
     # -- handling and return ---------------------------------------------------------------
     def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
-        env, rng = self.env, self.rng
+        env, rng = self.env, self.streams.office
         settings = self.process.office
         while True:
             case.accepted = env.now
@@ -172,17 +207,19 @@ class CaseFlow:
                 self.transit,
                 office_code,
                 applicant_code,
-                self.rng,
+                self.streams.delivery,
             )
         else:
-            yield from return_.deliver_online(self.env, settings.online_delivery_minutes, self.rng)
+            yield from return_.deliver_online(
+                self.env, settings.online_delivery_minutes, self.streams.delivery
+            )
 
     # -- inbound ---------------------------------------------------------------------------
     def inbound_arrivals(
-        self, plans: Sequence[InboundPlan], days: float, rng: np.random.Generator
+        self, plans: Sequence[InboundPlan], days: float
     ) -> Generator[Any, Any, None]:
         """Cases accepted at windows elsewhere on working days, bound for our offices."""
-        env = self.env
+        env, rng = self.env, self.streams.inbound
         if not plans:
             return
         rates = np.array([p.per_day for p in plans])
@@ -192,8 +229,7 @@ class CaseFlow:
             intervals = self.office_timetable.intervals_on(day)
             if not intervals:
                 continue
-            date = calendar.date_of(day)
-            factor = seasonality.weekday[date.weekday()] * seasonality.month[date.month - 1]
+            factor = demand_factor(calendar, day, seasonality.weekday, seasonality.month)
             counts = rng.poisson(rates * factor)
             total = int(counts.sum())
             if total == 0:
@@ -220,7 +256,7 @@ class CaseFlow:
                 env.process(self._inbound(case))
 
     def _inbound(self, case: Case) -> Generator[Any, Any, None]:
-        env, rng = self.env, self.rng
+        env, rng = self.env, self.streams.handover
         plan = self.compiled.matters[case.matter]
         staffed = self.offices[case.office]
         if case.mode == "online":

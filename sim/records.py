@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.models.visits import VisitDraws
 
 TRACE_COLUMNS = (
     "replication",
@@ -37,6 +40,7 @@ class Case:
         "matter",
         "mode",
         "office",
+        "revisit",
         "row",
         "service",
         "submitted",
@@ -66,6 +70,7 @@ class Case:
         self.service = service  # window service minutes of the current visit
         self.row = row  # demand row at the window (for a repeat visit's service time)
         self.visits = 1
+        self.revisit: VisitDraws | None = None  # repeat visits drawn on first arrival
         self.office = -1  # staffed office index, -1: an office elsewhere
         self.home_code: str | None = None
         self.km = math.nan

@@ -1,9 +1,15 @@
 """One replication of a compiled scenario on SimPy.
 
 Random streams: the replication's :class:`numpy.random.SeedSequence` is spawned into one
-arrival and one service stream per window (in window order), then a stream for case routing
-decisions, one for inbound arrivals and one for geography. The same window list therefore
-sees the same applicants whatever the staffing (common random numbers).
+arrival and one service stream per window (in window order), then one stream per stage
+after the window (:data:`sim.flow.FLOW_PURPOSES`), then one repeat-visit stream per window
+(:mod:`sim.models.visits`). The same window list therefore sees the same applicants, with
+the same service times and repeat visits, whatever the staffing (common random numbers).
+
+No wait or turnaround is censored: after ``days + drain_days`` the replication runs on, a
+day at a time, until every case that arrived is done. Only a case that cannot finish within
+:data:`CENSOR_AFTER_DAYS` more days (e.g. an office with no reviewers) is left unfinished;
+it is counted in ``in_system`` (``censored`` in ``summary.json``) and logged as a warning.
 """
 
 from __future__ import annotations
@@ -19,15 +25,18 @@ import simpy
 from sim.arrivals import ArrivalGenerator
 from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
 from sim.compile import CompiledScenario
-from sim.flow import CaseFlow
+from sim.flow import FLOW_PURPOSES, CaseFlow, FlowStreams
 from sim.models.mail import DistributionTransit, GeoTransit, TransitModel
 from sim.models.office import OfficeStats, StaffedOffice
+from sim.models.visits import VisitPlan
 from sim.models.window import WindowModel, WindowStats
 from sim.outcomes import MatterOutcome, Recorder
 from sim.records import Case, TraceWriter
 from sim.scenarios.schema import Scenario
 
 logger = logging.getLogger(__name__)
+
+CENSOR_AFTER_DAYS = 3650  # safety cap: run at most ten more years for cases to finish
 
 
 @dataclass
@@ -82,9 +91,12 @@ def run_replication(
     scenario = compiled.scenario
     env = simpy.Environment()
     windows_n = len(compiled.windows)
-    streams = seed.spawn(2 * windows_n + 3)
-    rngs = [np.random.default_rng(s) for s in streams]
-    flow_rng, inbound_rng = rngs[2 * windows_n], rngs[2 * windows_n + 1]
+    purposes = len(FLOW_PURPOSES)
+    seeds = seed.spawn(3 * windows_n + purposes)
+    rngs = [np.random.default_rng(s) for s in seeds[: 2 * windows_n]]
+    flow_streams = FlowStreams.from_seeds(seeds[2 * windows_n : 2 * windows_n + purposes])
+    visit_seeds = seeds[2 * windows_n + purposes :]
+    window_process = scenario.process.window
 
     stats_from = scenario.warmup_days * MINUTES_PER_DAY
     stats_until = scenario.days * MINUTES_PER_DAY
@@ -164,12 +176,19 @@ def run_replication(
                 next_case_id=recorder.created_case,
                 window_id=plan.spec.id,
                 code=plan.spec.code,
+                visits=VisitPlan(
+                    [compiled.matters[m].incomplete_share for m in plan.row_matter],
+                    window_process.max_visits,
+                    window_process.return_after_days,
+                    plan.row_service,
+                ),
+                visits_rng=np.random.default_rng(visit_seeds[plan.index]),
             )
         )
     flow = CaseFlow(
         env,
         compiled,
-        flow_rng,
+        flow_streams,
         _transit(scenario),
         office_timetable,
         windows,
@@ -178,8 +197,22 @@ def run_replication(
         homes,
     )
     flow_holder.append(flow)
-    env.process(flow.inbound_arrivals(compiled.inbound, scenario.days, inbound_rng))
+    env.process(flow.inbound_arrivals(compiled.inbound, scenario.days))
     env.run(until=end)
+
+    def unfinished() -> int:
+        return sum(len(w.queue) + w.busy for w in windows) + flow.in_flight
+
+    cap = end + CENSOR_AFTER_DAYS * MINUTES_PER_DAY
+    while unfinished() and env.now < cap:  # never censor: run on until every case is done
+        env.run(until=env.now + MINUTES_PER_DAY)
+    if unfinished():
+        logger.warning(
+            "replication %d: %d cases still unfinished %d days after the horizon (censored)",
+            replication,
+            unfinished(),
+            CENSOR_AFTER_DAYS,
+        )
     for window in windows:
         window.finalize()
     for staffed in offices:

@@ -56,6 +56,7 @@ def summary_dict(result: SimulationResult, version: str) -> dict[str, Any]:
         "seed": result.seed,
         "replications": result.replications,
         "cases": result.cases,
+        "censored": result.censored,  # unfinished when the run stopped (0: nothing cut off)
         "started": result.started,
         "finished": result.finished,
         "package_version": version,

@@ -43,9 +43,11 @@ class WindowRow:
     utilisation: float
     wait_p90_ci95_min: float
     utilisation_ci95: float
-    arrivals_per_hour: float
-    queue_length_mean: float
+    arrivals_per_hour: float  # window visits (first and repeat) per hour the window is open
+    queue_length_mean: float  # time-average over the whole statistics period (open or not)
     clerks_max: int
+    visits: float = 0.0  # window visits (first and repeat) per replication in the period
+    open_hours: float = 0.0  # hours the window is open in the statistics period
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class StaffingRow:
     clerks: int
     service_level: float
     service_level_ci95: float
-    arrivals_per_day: float
+    arrivals_per_day: float  # visits arriving in this clock hour per day of this day type
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,12 @@ class SimulationResult:
     def cases(self) -> int:
         """Cases created over all replications."""
         return sum(a.created for a in self.accounting)
+
+    @property
+    def censored(self) -> int:
+        """Cases still unfinished when the run stopped, over all replications.
+
+        Replications run until every case is done, so this is 0 unless a case could not
+        finish within the safety cap (:data:`sim.replication.CENSOR_AFTER_DAYS`).
+        """
+        return sum(a.in_system for a in self.accounting)

@@ -38,9 +38,16 @@ def simulate(
     trace_dir: Path | None = None,
     pickups: PickupSchedule | None = None,
     clerk_plans: Mapping[str, Sequence[int]] | None = None,
+    compiled: CompiledScenario | None = None,
 ) -> SimulationResult:
-    """Run ``replications`` independent replications (spawned from ``seed``) and summarise."""
-    compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
+    """Run ``replications`` independent replications (spawned from ``seed``) and summarise.
+
+    ``compiled`` (from :func:`sim.compile.compile_scenario` of the same scenario, pickups and
+    clerk plans) skips compiling again, e.g. when the caller compiled first to report input
+    errors before starting a progress display.
+    """
+    if compiled is None:
+        compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
     reps = replications or scenario.replications
     root_seed = scenario.seed if seed is None else seed
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -104,11 +111,13 @@ def simulate_window(
     during ``hours``. When the clerk count drops, clerks finish the case in hand; at closing
     the clerks on duty serve everyone already waiting. ``service`` is any sampler with
     ``mean`` and ``sample_many(rng, n)`` (or ``sample(rng, n)``, as in :mod:`sim.staffing`).
+    A :class:`numpy.random.SeedSequence` ``seed`` is not mutated: the same object always gives
+    the same answer (its replications are spawned from a fresh copy).
     """
     if len(rates_per_hour) != 24 or len(clerks) != 24:
         raise ValueError("rates_per_hour and clerks need 24 values (clock hours 00–23)")
     sampler = _as_sampler(service)
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    root = _fresh_seed(seed)
     opening = OpeningHours.from_strings(hours)
     levels, arrivals, means, utilisation = [], [], [], []
     served_rows, within_rows, wait_rows = [], [], []
@@ -169,6 +178,15 @@ def simulate_window(
         within_by_rep=np.array(within_rows),
         wait_sum_by_rep=np.array(wait_rows),
     )
+
+
+def _fresh_seed(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
+    """A new SeedSequence equal to ``seed`` (``spawn`` mutates, so never spawn the caller's)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.SeedSequence(
+            seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
+        )
+    return np.random.SeedSequence(seed)
 
 
 def _counter() -> Callable[[], int]:

@@ -1,5 +1,8 @@
 """Fold replication results into the report rows, with 95% half-widths over replications.
 
+Per-window rates are per unit of *open* time: ``arrivals_per_hour`` in ``windows.csv`` is
+visits per hour the window is open, ``arrivals_per_day`` in ``staffing.csv`` is visits in that
+clock hour per day of that day type (working day / rest day) in the statistics period.
 Means are averaged over replications (t-interval half-widths); percentiles come from the
 replications' merged sketches (integer day counts for turnaround, log histograms for waits).
 """
@@ -11,11 +14,11 @@ import math
 import numpy as np
 
 from sim.arrivals import HourPieces
-from sim.calendar import MINUTES_PER_DAY
-from sim.compile import CompiledScenario
+from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.compile import CompiledScenario, WindowPlan
 from sim.models.window import DAY_TYPES
 from sim.outcomes import day_quantile
-from sim.replication import ReplicationResult
+from sim.replication import ReplicationResult, scenario_calendar
 from sim.results import (
     Accounting,
     MatterStaffingRow,
@@ -107,12 +110,55 @@ def _turnaround(
     return rows
 
 
+def _window_timetable(compiled: CompiledScenario, plan: WindowPlan) -> Timetable:
+    """The window's timetable as the engine built it."""
+    calendar = scenario_calendar(compiled.scenario, plan.spec.calendar)
+    return Timetable(calendar, plan.hours, plan.weekend_hours)
+
+
+def _period_days(compiled: CompiledScenario) -> range:
+    """Simulation days that overlap the statistics period."""
+    scenario = compiled.scenario
+    return range(math.floor(scenario.warmup_days), scenario.days)
+
+
+def _overlap(start: float, end: float, lo: float, hi: float) -> float:
+    return max(0.0, min(end, hi) - max(start, lo))
+
+
+def open_hours_in_period(compiled: CompiledScenario, plan: WindowPlan) -> float:
+    """Hours the window is open inside the statistics period."""
+    scenario = compiled.scenario
+    lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
+    timetable = _window_timetable(compiled, plan)
+    minutes = sum(
+        _overlap(start, end, lo, hi)
+        for day in _period_days(compiled)
+        for start, end in timetable.intervals_on(day)
+    )
+    return minutes / 60.0
+
+
+def days_by_type(compiled: CompiledScenario, plan: WindowPlan) -> tuple[float, float]:
+    """Working days and rest days (fractions at a partial warm-up day) in the period."""
+    scenario = compiled.scenario
+    lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
+    calendar = _window_timetable(compiled, plan).calendar
+    counts = [0.0, 0.0]
+    for day in _period_days(compiled):
+        share = _overlap(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, lo, hi)
+        counts[0 if calendar.is_working_day(day) else 1] += share / MINUTES_PER_DAY
+    return counts[0], counts[1]
+
+
 def _windows(
     compiled: CompiledScenario, results: list[ReplicationResult], period: float
 ) -> list[WindowRow]:
     rows = []
     for plan in compiled.windows:
+        open_hours = open_hours_in_period(compiled, plan)
         stats = [r.windows[plan.index] for r in results]
+        visits = float(np.mean([s.arrivals for s in stats]))
         sketch = LogHistogram()
         for s in stats:
             s.waits.flush()
@@ -132,9 +178,11 @@ def _windows(
                 utilisation=nanmean(utilisation),
                 wait_p90_ci95_min=t_halfwidth(p90s),
                 utilisation_ci95=t_halfwidth(utilisation),
-                arrivals_per_hour=float(np.mean([s.arrivals for s in stats])) / period * 60.0,
+                arrivals_per_hour=visits / open_hours if open_hours > 0 else math.nan,
                 queue_length_mean=float(np.mean([s.area_queue for s in stats])) / period,
                 clerks_max=max(plan.clerks),
+                visits=visits,
+                open_hours=open_hours,
             )
         )
     return rows
@@ -142,10 +190,9 @@ def _windows(
 
 def _staffing(compiled: CompiledScenario, results: list[ReplicationResult]) -> list[StaffingRow]:
     rows = []
-    scenario = compiled.scenario
-    days_in_period = scenario.days - scenario.warmup_days
     for plan in compiled.windows:
         stats = [r.windows[plan.index] for r in results]
+        days_of_type = days_by_type(compiled, plan)
         for type_index, day_type in enumerate(DAY_TYPES):
             for hour in range(24):
                 served = np.array([s.served_by_hour[type_index, hour] for s in stats])
@@ -161,7 +208,9 @@ def _staffing(compiled: CompiledScenario, results: list[ReplicationResult]) -> l
                         clerks=plan.clerks[hour],
                         service_level=nanmean(levels),
                         service_level_ci95=t_halfwidth(levels),
-                        arrivals_per_day=float(served.mean()) / max(days_in_period, 1e-9),
+                        arrivals_per_day=float(served.mean()) / days_of_type[type_index]
+                        if days_of_type[type_index] > 0
+                        else math.nan,
                     )
                 )
     return rows

@@ -1,9 +1,17 @@
-"""Closed-form M/M/c (Erlang C) figures used to check and seed the simulation."""
+"""Closed-form M/M/c (Erlang C) figures used to check and seed the simulation.
+
+A scalar, per-minute view of the one Erlang C implementation in the codebase,
+:mod:`sim.staffing.erlang` (vectorised, rates per hour and service minutes): every figure
+here is computed by those functions, so tests, notebooks and the compiler agree with the
+staffing stage by construction.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from sim.staffing import erlang
 
 
 @dataclass(frozen=True)
@@ -17,7 +25,7 @@ class ErlangC:
     @property
     def offered_load(self) -> float:
         """a = λ / μ (Erlangs)."""
-        return self.rate * self.service_mean
+        return float(erlang.offered_load(self.rate * 60.0, self.service_mean))
 
     @property
     def utilisation(self) -> float:
@@ -26,15 +34,8 @@ class ErlangC:
 
     @property
     def wait_probability(self) -> float:
-        """P(W > 0), the Erlang C formula (computed with the stable Erlang B recursion)."""
-        a, c = self.offered_load, self.servers
-        if a >= c:
-            return 1.0
-        blocking = 1.0
-        for k in range(1, c + 1):
-            blocking = a * blocking / (k + a * blocking)
-        rho = a / c
-        return blocking / (1.0 - rho + rho * blocking)
+        """P(W > 0), the Erlang C formula (1 when the load reaches the servers)."""
+        return float(erlang.erlang_c(self.servers, self.offered_load))
 
     @property
     def decay(self) -> float:
@@ -43,21 +44,25 @@ class ErlangC:
 
     @property
     def mean_wait(self) -> float:
-        """E[W] in minutes."""
-        if self.decay <= 0:
-            return math.inf
-        return self.wait_probability / self.decay
+        """E[W] in minutes (``inf`` when unstable)."""
+        return float(
+            erlang.average_speed_of_answer(self.servers, self.offered_load, self.service_mean)
+        )
 
     def wait_quantile(self, q: float) -> float:
         """The q-quantile of the wait (0 when the chance of waiting is below 1 − q)."""
         tail = 1.0 - q
         if self.wait_probability <= tail:
             return 0.0
+        if self.decay <= 0:
+            return math.inf
         return math.log(self.wait_probability / tail) / self.decay
 
     def share_within(self, minutes: float) -> float:
-        """P(W ≤ t)."""
-        return 1.0 - self.wait_probability * math.exp(-self.decay * minutes)
+        """P(W ≤ t) (0 when unstable)."""
+        return float(
+            erlang.service_level(self.servers, self.offered_load, self.service_mean, minutes)
+        )
 
     @property
     def mean_queue_length(self) -> float:
@@ -66,10 +71,18 @@ class ErlangC:
 
 
 def min_servers(rate: float, service_mean: float, wait_minutes: float, wait_share: float) -> int:
-    """Fewest servers with P(W ≤ wait_minutes) ≥ wait_share (0 when there is no demand)."""
+    """Fewest servers with P(W ≤ wait_minutes) ≥ wait_share (0 when there is no demand).
+
+    ``rate`` is arrivals per minute, ``service_mean`` minutes.
+    """
     if rate <= 0:
         return 0
-    servers = max(1, math.floor(rate * service_mean) + 1)
-    while ErlangC(rate, service_mean, servers).share_within(wait_minutes) < wait_share:
-        servers += 1
-    return servers
+    load = float(erlang.offered_load(rate * 60.0, service_mean))
+    ceiling = math.floor(load) + 1
+    while True:
+        ceiling = 2 * ceiling + 10
+        found = int(
+            erlang.min_servers(load, service_mean, wait_minutes, wait_share, max_servers=ceiling)[0]
+        )
+        if found >= 0:
+            return found

@@ -1,8 +1,9 @@
 """The 跨省通办 window: a FIFO queue served by clerks following an hourly plan.
 
 Applicants arrive (non-homogeneous Poisson, :mod:`sim.arrivals`) with the service time of
-their visit (formal review + identity verification) drawn on arrival, so runs with the same
-seed and different staffing see the same applicants (common random numbers). The plan gives
+their visit (formal review + identity verification) and their repeat visits
+(:mod:`sim.models.visits`) drawn on arrival from the window's own streams, so runs with the
+same seed and different staffing see the same applicants (common random numbers). The plan gives
 the clerks on duty per clock hour; when the count drops a clerk finishes the case in hand
 first. At closing the doors shut and the clerks on duty serve those already waiting.
 
@@ -27,6 +28,7 @@ import simpy
 from sim.arrivals import ArrivalGenerator
 from sim.calendar import MINUTES_PER_DAY, Timetable
 from sim.distributions import Sampler
+from sim.models.visits import VisitPlan
 from sim.records import Case
 from sim.stats import Tally
 
@@ -79,6 +81,8 @@ class WindowModel:
         next_case_id: Callable[[], int],
         window_id: str = "",
         code: str | None = None,
+        visits: VisitPlan | None = None,
+        visits_rng: np.random.Generator | None = None,
     ) -> None:
         self.env = env
         self.index = index
@@ -98,6 +102,10 @@ class WindowModel:
         self.stats_until = stats_until
         self.target_wait = target_wait
         self.next_case_id = next_case_id
+        self.visits = visits if visits is not None and visits.active else None
+        self.visits_rng = visits_rng
+        if self.visits is not None and visits_rng is None:
+            raise ValueError("repeat visits need their own random stream (visits_rng)")
         self.stats = WindowStats(period=max(0.0, stats_until - stats_from))
         self.queue: deque[Case] = deque()
         self.busy = 0
@@ -151,8 +159,13 @@ class WindowModel:
             if times.size == 0:
                 continue
             services = self._services(rows)
-            for time, row, service in zip(
-                times.tolist(), rows.tolist(), services.tolist(), strict=True
+            revisits = (
+                self.visits.draw(rows, self.visits_rng)  # type: ignore[arg-type]
+                if self.visits is not None
+                else [None] * rows.size
+            )
+            for time, row, service, revisit in zip(
+                times.tolist(), rows.tolist(), services.tolist(), revisits, strict=True
             ):
                 if time >= self.arrivals_until:
                     return
@@ -168,6 +181,7 @@ class WindowModel:
                     service,
                     row,
                 )
+                case.revisit = revisit
                 self.enqueue(case)
 
     def _services(self, rows: np.ndarray) -> np.ndarray:
@@ -178,10 +192,6 @@ class WindowModel:
             mask = rows == row
             services[mask] = self.service_by_row[row].sample_many(self.service_rng, int(mask.sum()))
         return services
-
-    def sample_service(self, row: int) -> float:
-        """A fresh service time for a repeat visit of matter row ``row``."""
-        return self.service_by_row[row].sample(self.service_rng)
 
     def enqueue(self, case: Case) -> None:
         """An applicant (first or repeat visit) joins the queue or goes to a free clerk."""

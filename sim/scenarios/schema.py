@@ -25,9 +25,11 @@ DEFAULT_HOURS = [["09:00", "12:00"], ["13:30", "17:00"]]  # PARAMETERS.md: halls
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, values are immutable."""
+    """Base: unknown keys are errors, values are immutable, numbers are finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 def _check_hours(pairs: list[list[str]] | None) -> list[list[str]] | None:
@@ -59,6 +61,14 @@ class Shift(Strict):
     def _clock(cls, value: str) -> str:
         parse_clock(value)
         return value
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Shift:
+        if parse_clock(self.end) <= parse_clock(self.start):
+            raise ValueError(
+                f"shift end {self.end} must be after its start {self.start} (same day, HH:MM)"
+            )
+        return self
 
 
 class Window(Strict):

@@ -6,8 +6,10 @@ from datetime import date
 
 import numpy as np
 
-from sim.arrivals import ArrivalGenerator
+from sim.arrivals import ArrivalGenerator, demand_factor
 from sim.calendar import OpeningHours, Timetable, WorkCalendar
+from sim.run import simulate
+from sim.scenarios.loader import parse_scenario
 
 
 def test_counts_follow_hourly_profile_weekday_and_month() -> None:
@@ -55,3 +57,40 @@ def test_closed_days_have_no_arrivals() -> None:
     rng = np.random.default_rng(1)
     assert all(generator.day(d, rng)[0].size == 0 for d in range(8))
     assert generator.day(8, rng)[0].size > 0  # Oct 9, a working day
+
+
+def test_make_up_working_day_uses_the_working_day_factor() -> None:
+    # Sunday 28 September 2025 is a make-up working day (调休) before National Day
+    calendar = WorkCalendar("cn-workdays", date(2025, 9, 28))
+    assert calendar.is_working_day(0) and calendar.date_of(0).weekday() == 6
+    generator = ArrivalGenerator(
+        Timetable(calendar, OpeningHours.from_strings([["09:00", "17:00"]])),
+        np.full((1, 24), 10.0),
+        np.array([1.0, 2.0, 3.0, 4.0, 5.0, 0.0, 0.0]),
+        np.ones(12),
+    )
+    assert generator.factor(0) == 3.0  # the mean of the Monday–Friday factors
+    assert generator.factor(1) == 1.0  # Monday 29 September: its own factor
+    assert generator.day(0, np.random.default_rng(1))[0].size > 100  # 8 h × 10/h × 3
+    always = WorkCalendar("always", date(2025, 9, 28))  # no 调休 there: Sunday stays Sunday
+    assert demand_factor(always, 0, [1, 1, 1, 1, 1, 0, 0], np.ones(12)) == 0.0
+
+
+def test_make_up_working_day_has_window_and_inbound_demand() -> None:
+    scenario = parse_scenario(
+        {
+            "name": "调休",
+            "start_date": "2025-09-28",
+            "days": 1,
+            "drain_days": 30,
+            "replications": 1,
+            "seasonality": {"weekday": [1, 1, 1, 1, 1, 0, 0]},
+            "windows": [{"id": "W1", "clerks": 3}],
+            "demand": [{"window": "W1", "matter": "1-05", "per_hour": 10.0}],
+            "offices": [{"id": "O1", "reviewers": 2}],
+            "inbound": [{"office": "O1", "matter": "1-37", "per_day": 20.0, "mode": "online"}],
+        }
+    )
+    result = simulate(scenario)
+    assert result.windows[0].cases > 30  # 6.5 open hours × 10/h
+    assert result.offices[0].cases > 5  # 20 inbound cases per working day

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from sim.distributions import DISTRIBUTION_NAMES, Distribution
 
 ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
 
-EXAMPLES = [
+EXAMPLES: list[dict[str, Any]] = [
     {"dist": "exponential", "mean": 10.0},
     {"dist": "lognormal", "mean": 58.71, "sd": 14.0},
     {"dist": "gamma", "mean": 5.0, "sd": 2.0},
@@ -57,4 +58,21 @@ def test_lognormal_matches_its_standard_deviation() -> None:
 )
 def test_invalid_distributions_are_rejected(spec: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
+        ADAPTER.validate_python(spec)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "exponential", "mean": math.inf},
+        {"dist": "lognormal", "mean": 10.0, "sd": math.nan},
+        {"dist": "uniform", "low": 0.0, "high": math.inf},
+        {"dist": "triangular", "low": -math.inf, "mode": 1.0, "high": 2.0},
+        {"dist": "deterministic", "value": math.nan},
+        {"dist": "empirical", "values": [1.0, math.inf]},
+    ],
+    ids=lambda s: str(s["dist"]),
+)
+def test_infinite_or_nan_parameters_are_rejected(spec: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError, match="finite number"):
         ADAPTER.validate_python(spec)

@@ -47,9 +47,11 @@ def test_littles_law_at_the_office_and_case_accounting() -> None:
     for accounting in result.accounting:
         assert accounting.created == accounting.completed + accounting.in_system
     window = result.windows[0]
+    period_minutes = (result.days - result.warmup_days) * 1440.0
+    # Little's law over calendar time: L = λ W with λ = visits per minute of the period
     assert math.isclose(
         window.queue_length_mean,
-        window.arrivals_per_hour / 60.0 * window.wait_mean_min,
+        window.visits / period_minutes * window.wait_mean_min,
         rel_tol=0.1,
     )
     rows = {r.matter_id: r for r in result.turnaround}
@@ -213,3 +215,37 @@ def test_friday_before_national_day_end_to_end() -> None:
     assert row.days_mean == 5.0 and row.days_p95 == 5.0
     assert row.within_limit_share == 1.0
     assert result.accounting[0].in_system == 0
+
+
+def test_simulate_window_leaves_a_seed_sequence_as_it_found_it() -> None:
+    seed = np.random.SeedSequence(7)
+    rates = [0.0] * 9 + [40.0] * 8 + [0.0] * 7
+    clerks = [0] * 9 + [6] * 8 + [0] * 7
+
+    def level() -> np.ndarray:
+        check = simulate_window(
+            rates,
+            clerks,
+            Exponential(mean=8.0),
+            target_wait_minutes=5.0,
+            days=3,
+            replications=3,
+            seed=seed,
+            hours=(("09:00", "17:00"),),
+        )
+        return check.service_level
+
+    first, second = level(), level()
+    assert seed.n_children_spawned == 0
+    np.testing.assert_array_equal(first, second)  # same seed object → same answer
+    fresh = simulate_window(
+        rates,
+        clerks,
+        Exponential(mean=8.0),
+        target_wait_minutes=5.0,
+        days=3,
+        replications=3,
+        seed=np.random.SeedSequence(7),
+        hours=(("09:00", "17:00"),),
+    )
+    np.testing.assert_array_equal(first, fresh.service_level)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.compile import compile_scenario
 from sim.models.separation import PickupSchedule
 from sim.report import write_report
 from sim.results import SimulationResult
@@ -70,6 +71,9 @@ def run_simulation(
     if seed is not None and seed < 0:
         raise InputError(f"--seed must be ≥ 0 (got {seed})", field="seed")
     scenario = load_scenario(scenario_name)
+    # compile (cross-reference checks) before the progress bar, so an input error is the
+    # only line on stderr
+    compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
     with tempfile.TemporaryDirectory(prefix="tongban-trace-") as scratch:
         trace_dir = Path(scratch) / "trace" if (trace or scenario.trace) else None
         with replication_progress(f"simulating {scenario.name}") as progress:
@@ -81,6 +85,7 @@ def run_simulation(
                 trace_dir=trace_dir,
                 pickups=pickups,
                 clerk_plans=clerk_plans,
+                compiled=compiled,
             )
 
         def add_files(staging: Path) -> None:
@@ -93,8 +98,22 @@ def run_simulation(
     return result
 
 
+def censored_warning(result: SimulationResult) -> str | None:
+    """A warning when some cases could not finish (their waits/turnaround are missing)."""
+    if result.censored == 0:
+        return None
+    return (
+        f"warning: {result.censored} cases were still unfinished when the run stopped "
+        "(censored: their waits and turnaround are missing from the report; "
+        "see summary.json 'censored')"
+    )
+
+
 def print_summary(result: SimulationResult, out: Path) -> None:
     """A short table of windows and the worst matters against their limits."""
+    warning = censored_warning(result)
+    if warning is not None:
+        Console(stderr=True).print(warning, style="yellow", markup=False)
     console = Console()
     table = Table(
         title=f"{result.scenario}: {result.replications} replications, seed {result.seed}"
