@@ -110,13 +110,14 @@ def simulate_window(
     ``rates_per_hour`` and ``clerks`` have 24 values (clock hours 00–23); the window is open
     during ``hours``. When the clerk count drops, clerks finish the case in hand; at closing
     the clerks on duty serve everyone already waiting. ``service`` is any sampler with
-    ``mean`` and ``sample_many(rng, n)`` (or ``sample(rng, n)``, as in :mod:`sim.staffing`).
+    ``mean`` and ``sample_many(rng, n)`` (every :mod:`sim.distributions` object, and the
+    staffing package's mixtures).
     A :class:`numpy.random.SeedSequence` ``seed`` is not mutated: the same object always gives
     the same answer (its replications are spawned from a fresh copy).
     """
     if len(rates_per_hour) != 24 or len(clerks) != 24:
         raise ValueError("rates_per_hour and clerks need 24 values (clock hours 00–23)")
-    sampler = _as_sampler(service)
+    sampler = service
     root = _fresh_seed(seed)
     opening = OpeningHours.from_strings(hours)
     levels, arrivals, means, utilisation = [], [], [], []
@@ -197,26 +198,3 @@ def _counter() -> Callable[[], int]:
         return state[0]
 
     return next_id
-
-
-class _SizedSampler:
-    """Adapts ``sample(rng, size)`` samplers (the staffing package's) to :class:`Sampler`."""
-
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-
-    @property
-    def mean(self) -> float:
-        return float(self.inner.mean)  # type: ignore[attr-defined]
-
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(self.inner.sample(rng, 1)[0])  # type: ignore[attr-defined]
-
-    def sample_many(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return np.asarray(self.inner.sample(rng, size), dtype=float)  # type: ignore[attr-defined]
-
-
-def _as_sampler(service: object) -> Sampler:
-    if hasattr(service, "sample_many"):
-        return service  # type: ignore[return-value]
-    return _SizedSampler(service)

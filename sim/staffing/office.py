@@ -102,14 +102,14 @@ def _sample(
         rng = np.random.default_rng(child)
         times = np.sort(rng.uniform(0.0, horizon, rng.poisson(rate * horizon)))
         arrivals.append(times)
-        efforts.append(demand.review_hours.sample(rng, times.size))
+        efforts.append(demand.review_hours.sample_many(rng, times.size))
     width = max(1, max(a.size for a in arrivals))
     arr = np.full((replications, width), np.inf)
     eff = np.zeros((replications, width))
     for r, (a, e) in enumerate(zip(arrivals, efforts, strict=True)):
         arr[r, : a.size] = a
         eff[r, : e.size] = e
-    # One "hour" segment is enough: the reviewer count is constant over the horizon.
+    # One whole "hour" with its count kept after it: the reviewer count never changes.
     return SampledDays(arrivals=arr, services=eff, hours=1)
 
 

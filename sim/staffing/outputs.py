@@ -3,8 +3,11 @@
 - ``staffing.csv`` — window × day type × hour: ``window_id, day_type, hour, clerks,
   service_level, service_level_ci95`` plus ``service_level_lower95``, ``arrivals_per_hour``,
   ``mean_wait_min``, ``erlang_clerks``, ``erlang_service_level``,
-  ``erlang_service_level_ci95`` and ``rostered_clerks``. ``hour`` is the clock hour (9 =
-  09:00–10:00); service levels are from the independent verification replications.
+  ``erlang_service_level_ci95``, ``rostered_clerks`` and ``verified`` (``False`` when the
+  plan's last independent check still missed the target in some hour). ``hour`` is the
+  clock hour (9 = 09:00–10:00); ``arrivals_per_hour`` is the expected arrivals in that clock
+  hour (the rate times its open share: 13:00 of a 13:30 reopening gets half); service
+  levels are from the independent verification replications.
 - ``roster.csv`` — window × day type × shift template: ``window_id, day_type, shift,
   intervals, clerks, paid_hours, solver_status``.
 - ``matter_staffing.csv`` — ``matter_id, clerk_hours_per_week, reviewer_hours_per_week``.
@@ -35,6 +38,7 @@ STAFFING_COLUMNS = (
     "erlang_service_level",
     "erlang_service_level_ci95",
     "rostered_clerks",
+    "verified",
 )
 ROSTER_COLUMNS = (
     "window_id",
@@ -75,6 +79,8 @@ def staffing_rows(report: StaffingReport) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for w in report.windows:
         v, e = w.plan.verification, w.erlang_verification
+        span = len(w.demand.clock_hours)
+        open_share = w.demand.open_day(0, span).open_minutes() / 60.0
         for k, hour in enumerate(w.demand.clock_hours):
             if hour in w.demand.closed_hours:
                 continue
@@ -87,12 +93,13 @@ def staffing_rows(report: StaffingReport) -> list[tuple[object, ...]]:
                     _r(v.service_level[k]),
                     _r(v.ci95[k]),
                     _r(v.lower_bound[k]),
-                    _r(w.demand.rates_per_hour[k], 3),
+                    _r(w.demand.rates_per_hour[k] * open_share[k], 3),
                     _r(v.mean_wait_minutes[k], 2),
                     w.plan.erlang_clerks[k],
                     _r(e.service_level[k]),
                     _r(e.ci95[k]),
                     w.rostered_clerks(hour),
+                    w.plan.verified,
                 )
             )
     return rows

@@ -3,8 +3,9 @@
 This is the core that ``tongban staff`` and ``tongban run`` call: a scenario is mapped to
 :class:`WindowDayDemand` items (one per window × day type with ``clerks = "auto"``) and
 :class:`~sim.staffing.office.OfficeDemand` items, and :func:`staff_all` returns a
-:class:`StaffingReport` that :mod:`sim.staffing.outputs` writes. Opening hours are whole
-clock hours (``09:00``–``17:00``).
+:class:`StaffingReport` that :mod:`sim.staffing.outputs` writes. A window-day's opening
+hours are minute-level intervals (``09:00–12:00, 13:30–17:00``), handled exactly as the
+engine does (see :mod:`sim.staffing.day`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sim.staffing.attribution import (
     attribute_clerk_hours,
     matter_staffing,
 )
+from sim.staffing.day import MINUTES_PER_HOUR, OpenDay
 from sim.staffing.evaluate import HourlyServiceLevels, WaitTarget, WindowEvaluator
 from sim.staffing.office import OfficeDemand, OfficePlan, OfficeSettings, staff_office
 from sim.staffing.roster import Roster, ShiftTemplate, default_templates, solve_roster
@@ -36,9 +38,12 @@ logger = logging.getLogger(__name__)
 class WindowDayDemand:
     """Demand at one window on one day type: hourly arrival rates from ``open_hour`` on.
 
-    ``closed_hours`` (clock hours, e.g. ``{12}`` for a lunch closure) split the day into
+    ``rates_per_hour`` are arrivals per hour *while open* (the engine's per-hour rates).
+    ``intervals`` are the open intervals in minutes after midnight (``None``: open every
+    minute of ``open_hour``–``close_hour`` except ``closed_hours``). Clock hours without any
+    open minute (``closed_hours``, e.g. ``{12}`` for 12:00–13:30 closed) split the day into
     blocks that are staffed separately: at each closing the clerks on duty serve everyone
-    already waiting, and the block after the break starts empty.
+    already waiting, and the block after the break is assumed to start with an empty queue.
     """
 
     window_id: str
@@ -50,6 +55,7 @@ class WindowDayDemand:
     matters: tuple[MatterWindowLoad, ...] = ()
     templates: tuple[ShiftTemplate, ...] | None = None
     closed_hours: frozenset[int] = frozenset()
+    intervals: tuple[tuple[float, float], ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.rates_per_hour:
@@ -64,6 +70,23 @@ class WindowDayDemand:
                 f"window {self.window_id}: closed hours must lie strictly inside the day",
                 field="hours",
             )
+
+    def clock_intervals(self) -> tuple[tuple[float, float], ...]:
+        """Open intervals in minutes after midnight."""
+        if self.intervals is not None:
+            return self.intervals
+        result: list[tuple[float, float]] = []
+        for hour in self.open_clock_hours:
+            lo = hour * MINUTES_PER_HOUR
+            if result and result[-1][1] == lo:
+                result[-1] = (result[-1][0], lo + MINUTES_PER_HOUR)
+            else:
+                result.append((lo, lo + MINUTES_PER_HOUR))
+        return tuple(result)
+
+    def open_day(self, first: int, end: int) -> OpenDay:
+        """The open time of plan hours ``[first, end)`` (a block) as an :class:`OpenDay`."""
+        return OpenDay.from_clock(self.clock_intervals(), self.open_hour + first, end - first)
 
     @property
     def open_clock_hours(self) -> tuple[int, ...]:
@@ -120,6 +143,11 @@ class StaffingReport:
     offices: tuple[OfficePlan, ...] = ()
     matters: tuple[MatterStaffing, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def unverified(self) -> tuple[WindowStaffing, ...]:
+        """Window-days whose plan missed the target on its last independent check."""
+        return tuple(w for w in self.windows if not w.plan.verified)
 
 
 def staff_all(
@@ -178,7 +206,8 @@ def _staff_blocks(
     verified, iterations, trimmed = True, 0, 0
     for first, end in demand.blocks():
         rates = demand.rates_per_hour[first:end]
-        plan = staff_window(rates, demand.service, target, settings, evaluator)
+        day = demand.open_day(first, end)
+        plan = staff_window(rates, demand.service, target, settings, evaluator, day)
         erlang_check = verify_plan(
             rates,
             demand.service,
@@ -187,6 +216,7 @@ def _staff_blocks(
             settings.verify_replications,
             settings.seed + 1_000_003,
             evaluator,
+            day,
         )
         clerks[first:end] = plan.clerks
         erlang_clerks[first:end] = plan.erlang_clerks

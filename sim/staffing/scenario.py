@@ -4,11 +4,12 @@ Windows with ``clerks = "auto"`` (or every window, on request) become
 :class:`~sim.staffing.plan.WindowDayDemand` items, one per day type the window opens on:
 
 - the day runs from the first to the last clock hour the window is open; clock hours with
-  no opening at all (a lunch closure such as 12:00–13:00) are closed hours, which split
-  the day into blocks staffed separately (the engine also drains the queue at closing);
-- a partly open hour (13:30–14:00 of ``["13:30", "17:00"]``) is treated as open all hour
-  with its expected arrivals (rate × open fraction) spread over the hour — an
-  approximation that slightly understates the crowding at the opening;
+  no opening at all (12:00–13:00 of a 12:00–13:30 lunch closure) are closed hours, which
+  split the day into blocks staffed separately (the engine also drains the queue at
+  closing);
+- the open intervals go to the staffing evaluator at minute resolution, exactly as the
+  engine's timetable has them: a partly open hour (13:00 of ``["13:30", "17:00"]``) gets
+  arrivals only from 13:30, at the hour's full rate (:mod:`sim.staffing.day`);
 - applicants whose papers were incomplete come back: a matter's arrivals are scaled by
   ``1 + incomplete_share`` (return visits assumed to follow the same hourly pattern);
 - the window's service time is the mixture of its demand rows' service distributions
@@ -29,46 +30,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from sim.staffing.attribution import MatterReviewLoad, MatterWindowLoad, matter_staffing
 from sim.staffing.evaluate import WaitTarget, WindowEvaluator
 from sim.staffing.office import OfficeDemand, OfficeSettings, staff_office
 from sim.staffing.plan import StaffingReport, WindowDayDemand, staff_all
 from sim.staffing.search import StaffingSettings
-from sim.staffing.service import ServiceMix, ServiceSampler
+from sim.staffing.service import mixture
 
 WORKDAYS_PER_WEEK = 5.0
 RESTDAYS_PER_WEEK = 2.0
-
-
-class EngineSampler:
-    """Wraps an engine sampler (``mean``, ``sample_many``) as a :class:`ServiceSampler`."""
-
-    def __init__(self, inner: Any, scale: float = 1.0) -> None:
-        self.inner = inner
-        self.scale = scale
-
-    @property
-    def mean(self) -> float:
-        """Mean of the scaled distribution."""
-        return float(self.inner.mean) * self.scale
-
-    def sample(self, rng: np.random.Generator, size: int) -> npt.NDArray[np.float64]:
-        """``size`` scaled draws."""
-        return np.asarray(self.inner.sample_many(rng, size), dtype=float) * self.scale
-
-    def __repr__(self) -> str:
-        return f"EngineSampler({self.inner!r}, scale={self.scale})"
-
-
-def _mixture(
-    samplers: Sequence[Any], weights: Sequence[float], scale: float = 1.0
-) -> ServiceSampler:
-    wrapped = [EngineSampler(s, scale) for s in samplers]
-    if len({id(s) for s in samplers}) == 1 or sum(weights) <= 0:
-        return wrapped[0]
-    return ServiceMix.of([(w, s) for w, s in zip(weights, wrapped, strict=True) if w > 0])
 
 
 def window_demands(compiled: Any, *, only_auto: bool = True) -> list[WindowDayDemand]:
@@ -90,13 +61,15 @@ def window_demands(compiled: Any, *, only_auto: bool = True) -> list[WindowDayDe
             fraction = open_minutes[first:last] / 60.0
             # Incomplete applications come back: each first visit brings 1 + share visits.
             visits = np.array([1.0 + compiled.matters[m].incomplete_share for m in plan.row_matter])
-            row_rates = plan.rates[:, first:last] * fraction[None, :] * visits[:, None]
+            # Rates while open (the engine's), zero in hours with no open minute.
+            row_rates = plan.rates[:, first:last] * (fraction > 0)[None, :] * visits[:, None]
+            expected = row_rates * fraction[None, :]  # arrivals per clock hour, for attribution
             matters = tuple(
                 MatterWindowLoad(
                     matter_id=compiled.matters[plan.row_matter[r]].id,
                     window_id=plan.spec.id,
                     day_type=day_type,
-                    rates_per_hour=tuple(float(x) for x in row_rates[r]),
+                    rates_per_hour=tuple(float(x) for x in expected[r]),
                     service_mean_minutes=float(plan.row_service[r].mean),
                 )
                 for r in range(row_rates.shape[0])
@@ -107,10 +80,11 @@ def window_demands(compiled: Any, *, only_auto: bool = True) -> list[WindowDayDe
                     day_type=day_type,
                     open_hour=first,
                     rates_per_hour=tuple(float(x) for x in row_rates.sum(axis=0)),
-                    service=_mixture(plan.row_service, row_rates.sum(axis=1).tolist()),
+                    service=mixture(plan.row_service, expected.sum(axis=1).tolist()),
                     days_per_week=per_week,
                     matters=matters,
                     closed_hours=frozenset(first + k for k, f in enumerate(fraction) if f <= 0.0),
+                    intervals=tuple((float(a), float(b)) for a, b in hours.intervals),
                 )
             )
     return demands
@@ -134,7 +108,7 @@ def office_demands(compiled: Any) -> tuple[list[OfficeDemand], list[float], list
             OfficeDemand(
                 office_id=spec.id,
                 cases_per_working_day=sum(per_day),
-                review_hours=_mixture([m.review for m in matters], per_day, scale=1 / 60.0),
+                review_hours=mixture([m.review for m in matters], per_day, factor=1 / 60.0),
                 limit_working_days=min(m.limit_working_days for m in matters),
             )
         )

@@ -8,7 +8,10 @@ Flag form (one window-day, no scenario needed)::
 prints, hour by hour, the hour-by-hour Erlang C plan and tongban's plan with each one's
 service level (share of that hour's arrivals served within the target wait) from the same
 independent verification replications, then the clerk-hours and the roster. ``--out``
-writes ``staffing.csv``, ``roster.csv``, ``matter_staffing.csv`` and ``offices.csv``.
+writes ``staffing.csv``, ``roster.csv``, ``matter_staffing.csv`` and ``offices.csv``. When a
+plan could not be verified (its last independent check still missed the target in some
+hour) the report is still printed and written, a warning naming the hours goes to stderr,
+and the command exits 2.
 
 Scenario form::
 
@@ -34,7 +37,7 @@ from sim.staffing.evaluate import WaitTarget
 from sim.staffing.plan import StaffingReport, WindowDayDemand, WindowStaffing, staff_all
 from sim.staffing.roster import ShiftTemplate
 from sim.staffing.search import StaffingSettings
-from sim.staffing.service import ServiceTime
+from sim.staffing.service import parametric
 from tongban.errors import InputError
 
 
@@ -150,7 +153,8 @@ def _print(report: StaffingReport, console: Console) -> None:
         table = Table(
             title=(
                 f"window {w.demand.window_id} ({w.demand.day_type}): target "
-                f"{share:.0%} within {report.target.wait_minutes:g} min, verified on "
+                f"{share:.0%} within {report.target.wait_minutes:g} min, "
+                f"{'verified' if w.plan.verified else 'NOT verified'} on "
                 f"{v.replications} independent replications"
             )
         )
@@ -182,7 +186,7 @@ def _print(report: StaffingReport, console: Console) -> None:
             f"clerk-hours: Erlang C {w.plan.erlang_clerk_hours} "
             f"(hours missing target: {int((~e_ok).sum())}), tongban {w.plan.clerk_hours} "
             f"(hours missing target: {int((~v_ok).sum())}); ✗ = one-sided 95% lower bound "
-            f"below {share:.0%}"
+            f"below {share:.0%} (confidence per hour, not joint over the day)"
         )
         shifts = ", ".join(f"{n}× {t.name} ({t.label()})" for t, n in _shifts(w))
         console.print(
@@ -244,7 +248,7 @@ def staff_command(
     if open_hour + len(rate_values) > 24:
         raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
     dist_cv = 0.0 if service_dist == "deterministic" else service_cv
-    service = ServiceTime(dist=service_dist, mean=service_mean, cv=dist_cv)  # type: ignore[arg-type]
+    service = parametric(service_dist, service_mean, dist_cv)
     target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
     demand = WindowDayDemand(
         window_id=window_id,
@@ -267,6 +271,30 @@ def _emit(report: StaffingReport, out: Path | None, as_json: bool) -> None:
         _print(report, Console())
         if out is not None:
             typer.echo(f"wrote staffing.csv, roster.csv, matter_staffing.csv, offices.csv to {out}")
+    unverified = unverified_windows(report)
+    if unverified:
+        for line in unverified:
+            typer.echo(f"warning: {line}", err=True)
+        raise typer.Exit(2)
+
+
+def unverified_windows(report: StaffingReport) -> list[str]:
+    """One line per window-day whose plan missed the target on its last independent check."""
+    share = report.target.wait_share
+    lines = []
+    for w in report.unverified:
+        v = w.plan.verification
+        missed = [
+            f"{hour:02d}:00 {v.service_level[k]:.1%} (95% lower bound {v.lower_bound[k]:.1%})"
+            for k, hour in enumerate(w.demand.clock_hours)
+            if hour not in w.demand.closed_hours and not v.meets(share)[k]
+        ]
+        lines.append(
+            f"window {w.demand.window_id} ({w.demand.day_type}): plan NOT verified - on its "
+            f"last independent check ({v.replications} replications) it missed "
+            f"{share:.0%} in {', '.join(missed)}; the figures above are the best achieved"
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:

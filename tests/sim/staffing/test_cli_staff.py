@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from tongban.cli import app
@@ -63,3 +67,28 @@ def test_bad_service_distribution() -> None:
     result = CliRunner().invoke(app, [*EXAMPLE, "--service-dist", "weibull"])
     assert result.exit_code == 2
     assert "exponential, deterministic, lognormal, gamma" in result.stderr
+
+
+def test_unverified_plan_warns_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every verification round (spawn key >= 1 of the search root) reports hour 0 missing.
+    import sim.staffing.search as search
+    from sim.staffing.evaluate import DiscreteEventEvaluator
+
+    class LastRoundsFail(DiscreteEventEvaluator):
+        def evaluate_many(self, *args: Any, **kwargs: Any) -> Any:
+            results = super().evaluate_many(*args, **kwargs)
+            seed = args[5] if len(args) > 5 else kwargs["seed"]
+            if not (isinstance(seed, np.random.SeedSequence) and seed.spawn_key[-1] >= 1):
+                return results
+            failing = []
+            for levels in results:
+                lower = levels.lower_bound.copy()
+                lower[0] = 0.0
+                failing.append(dataclasses.replace(levels, lower_bound=lower))
+            return failing
+
+    monkeypatch.setattr(search, "DiscreteEventEvaluator", LastRoundsFail)
+    result = CliRunner().invoke(app, [*EXAMPLE, *FAST, "--json"])
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["windows"][0]["verified"] is False
+    assert "plan NOT verified" in result.stderr and "09:00" in result.stderr

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.distributions import Exponential, Lognormal
 from sim.staffing import erlang
 from sim.staffing.evaluate import (
     DiscreteEventEvaluator,
@@ -15,9 +16,8 @@ from sim.staffing.evaluate import (
     sample_days,
     simulate_waits,
 )
-from sim.staffing.service import ServiceTime
 
-EXPONENTIAL_10 = ServiceTime("exponential", 10.0)
+EXPONENTIAL_10 = Exponential(mean=10.0)
 TARGET = WaitTarget(wait_minutes=15.0, wait_share=0.8)
 
 
@@ -118,7 +118,7 @@ def test_poisson_counts_per_hour() -> None:
     seed=st.integers(min_value=0, max_value=10_000),
 )
 def test_vectorised_recursion_equals_reference_on_random_plans(plan: list[int], seed: int) -> None:
-    days = sample_days([30, 10, 40, 20], ServiceTime("lognormal", 8.0, 1.5), 3, seed)
+    days = sample_days([30, 10, 40, 20], Lognormal(mean=8.0, sd=12.0), 3, seed)
     waits = simulate_waits(days, np.asarray([plan]))
     for r in range(3):
         expected = _reference_waits(days.arrivals[r], days.services[r], plan)

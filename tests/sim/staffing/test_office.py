@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from sim.distributions import Deterministic, Exponential
 from sim.staffing.office import OfficeDemand, OfficeSettings, evaluate_office, staff_office
 from sim.staffing.search import StaffingInfeasibleError
-from sim.staffing.service import ServiceTime
 
 SETTINGS = OfficeSettings(
     hours_per_day=7.0, warmup_days=10, measured_days=60, replications=30, verify_replications=60
@@ -20,7 +20,7 @@ def test_no_queue_share_matches_the_analytic_value() -> None:
     # at u + E (exponential, mean m); within limit iff E <= (L + 1)·H − u. Averaging over
     # u ~ U(0, H): 1 − (m/H)·exp(−(L+1)H/m)·(exp(H/m) − 1).
     mean, hours, limit = 4.0, 7.0, 1
-    demand = OfficeDemand("O", 10.0, ServiceTime("exponential", mean), limit)
+    demand = OfficeDemand("O", 10.0, Exponential(mean=mean), limit)
     plan = evaluate_office(demand, 60, SETTINGS)
     expected = 1 - (mean / hours) * math.exp(-(limit + 1) * hours / mean) * (
         math.exp(hours / mean) - 1
@@ -29,7 +29,7 @@ def test_no_queue_share_matches_the_analytic_value() -> None:
 
 
 def test_staff_office_is_the_smallest_count_meeting_the_target() -> None:
-    demand = OfficeDemand("O1", 20.0, ServiceTime("exponential", 2.0), 3)
+    demand = OfficeDemand("O1", 20.0, Exponential(mean=2.0), 3)
     plan = staff_office(demand, SETTINGS)
     assert plan.within_limit_lower95 >= 0.95
     assert plan.utilisation == pytest.approx(20 * 2 / 7 / plan.reviewers)
@@ -38,6 +38,6 @@ def test_staff_office_is_the_smallest_count_meeting_the_target() -> None:
 
 
 def test_limit_shorter_than_the_work_is_infeasible_with_figures() -> None:
-    demand = OfficeDemand("O2", 20.0, ServiceTime("deterministic", 10.0, cv=0.0), 0)
+    demand = OfficeDemand("O2", 20.0, Deterministic(value=10.0), 0)
     with pytest.raises(StaffingInfeasibleError, match="within 0 working days"):
         staff_office(demand, SETTINGS)
