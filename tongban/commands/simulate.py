@@ -149,6 +149,14 @@ def simulate_command(
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
 ) -> None:
     """Simulate a scenario and write turnaround, windows, staffing, offices, trips saved."""
+    auto = [w.id for w in load_scenario(scenario).windows if w.clerks == "auto"]
+    if auto:
+        Console(stderr=True).print(
+            f"note: clerks = 'auto' at {', '.join(auto)} is sized here by hour-by-hour "
+            "Erlang C; `tongban run` uses the simulation-verified staffing plan instead",
+            style="yellow",
+            markup=False,
+        )
     result = run_simulation(scenario, replications, seed, out, trace)
     print_summary(result, out)
 
