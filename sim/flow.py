@@ -144,10 +144,29 @@ class CaseFlow:
         case.km = self.home_km.sample(self.streams.locate)
 
     def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
-        env, rng = self.env, self.streams.handover
         self._locate(case)
         window = self.windows[case.window]
-        window_code = window.code
+        yield from self._after_acceptance(
+            case,
+            plan,
+            pickup_timetable=window.timetable,
+            pickup_times=self.compiled.pickups.times_for(window.window_id),
+            window_code=window.code,
+            office_code=case.home_code,
+        )
+
+    def _after_acceptance(
+        self,
+        case: Case,
+        plan: MatterPlan,
+        *,
+        pickup_timetable: Timetable,
+        pickup_times: Sequence[float],
+        window_code: str | None,
+        office_code: str | None,
+    ) -> Generator[Any, Any, None]:
+        """Separate (online push, EMS pickup and mail) → handle → return → complete."""
+        env, rng = self.env, self.streams.handover
         if case.mode == "online":
             yield from online.submit_online(env, self.process.online.submit_minutes, rng)
         elif case.mode == "joint":
@@ -157,13 +176,12 @@ class CaseFlow:
         else:
             yield from separation.push_online(env, self.process.separation.push_minutes, rng)
             if plan.originals_by_post:
-                times = self.compiled.pickups.times_for(window.window_id)
-                yield from separation.wait_for_pickup(env, window.timetable, times)
+                yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
                 yield env.timeout(
-                    self.transit.transit_minutes(window_code, case.home_code, env.now, rng)
+                    self.transit.transit_minutes(window_code, office_code, env.now, rng)
                 )
         yield from self._handle(case, plan)
-        yield from self._return(case, plan, case.home_code, window_code)
+        yield from self._return(case, plan, office_code, window_code)
         self.in_flight -= 1
         self.recorder.complete(case, env.now)
 
@@ -256,22 +274,12 @@ class CaseFlow:
                 env.process(self._inbound(case))
 
     def _inbound(self, case: Case) -> Generator[Any, Any, None]:
-        env, rng = self.env, self.streams.handover
-        plan = self.compiled.matters[case.matter]
-        staffed = self.offices[case.office]
-        if case.mode == "online":
-            yield from online.submit_online(env, self.process.online.submit_minutes, rng)
-        elif case.mode == "joint":
-            yield from joint.coordinate(
-                env, self.office_timetable, self.process.joint.coordination_days, rng
-            )
-        else:
-            yield from separation.push_online(env, self.process.separation.push_minutes, rng)
-            if plan.originals_by_post:
-                times = self.compiled.pickups.default
-                yield from separation.wait_for_pickup(env, self.office_timetable, times)
-                yield env.timeout(self.transit.transit_minutes(None, staffed.code, env.now, rng))
-        yield from self._handle(case, plan)
-        yield from self._return(case, plan, staffed.code, None)
-        self.in_flight -= 1
-        self.recorder.complete(case, env.now)
+        """A case accepted at a window elsewhere (its window's pickups: the default times)."""
+        yield from self._after_acceptance(
+            case,
+            self.compiled.matters[case.matter],
+            pickup_timetable=self.office_timetable,
+            pickup_times=self.compiled.pickups.default,
+            window_code=None,
+            office_code=self.offices[case.office].code,
+        )
