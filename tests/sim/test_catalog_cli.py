@@ -30,7 +30,7 @@ def test_json_lists_140_matters_58_74_8_with_the_issue_fields() -> None:
     assert Counter(row["batch"] for row in rows) == {1: 58, 2: 74, 3: 8}
     assert len({row["id"] for row in rows}) == 140
     for row in rows:
-        assert tuple(row)[: len(ISSUE_FIELDS)] == ISSUE_FIELDS
+        assert tuple(row) == ISSUE_FIELDS  # exactly the published field names
         assert row["lead"] and row["modes"] and row["handling_level"]
         assert row["limit_working_days"] >= 1 and row["limit_basis"]
 
@@ -41,7 +41,13 @@ def test_json_for_localities_counts_local_batches() -> None:
     haicang = _json("--locality", "haicang")
     assert len(haicang) == 106
     assert Counter(row["local_batch"] for row in haicang) == {1: 48, 2: 50, 3: 8}
-    assert all(set(LOCAL_FIELDS) <= set(row) for row in haicang)
+    assert all(tuple(row) == (*ISSUE_FIELDS, *LOCAL_FIELDS) for row in haicang)
+
+
+def test_all_fields_adds_the_extra_fields() -> None:
+    rows = _json("--all-fields")
+    assert all({"family", "handling_basis"} <= set(row) for row in rows)
+    assert all(tuple(row)[: len(ISSUE_FIELDS)] == ISSUE_FIELDS for row in rows)
 
 
 def test_json_filters_by_batch_and_mode() -> None:

@@ -17,7 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sim.overlays import LOCALITIES, catalog_summary, check_locality, select_rows
+from sim.catalog import ISSUE_FIELDS
+from sim.overlays import LOCAL_FIELDS, LOCALITIES, catalog_summary, check_locality, select_rows
+
+CONTRACT_FIELDS = (*ISSUE_FIELDS, *LOCAL_FIELDS)
 
 
 def _table(rows: list[dict[str, Any]], locality: str) -> Table:
@@ -65,6 +68,11 @@ def catalog_command(
     ),
     mode: str | None = typer.Option(None, "--mode", "-m", help="online, proxy or joint."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of a table."),
+    all_fields: bool = typer.Option(
+        False,
+        "--all-fields",
+        help="With --json: also the extra fields (family, handling_basis, local_seq, …).",
+    ),
     summary: bool = typer.Option(
         False, "--summary", help="Print counts by batch, mode, category, level and basis."
     ),
@@ -76,6 +84,9 @@ def catalog_command(
         typer.echo(catalog_summary(locality))
         return
     if as_json:
+        if not all_fields:  # the published contract: exactly the catalog's field names
+            keep = ISSUE_FIELDS if check_locality(locality) == "national" else CONTRACT_FIELDS
+            rows = [{name: row[name] for name in keep} for row in rows]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     console = Console()
