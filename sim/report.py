@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import json
 import math
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.results import SimulationResult
+from tongban.errors import InputError
 
 CSV_FILES = {
     "turnaround.csv": "turnaround",
@@ -88,10 +90,41 @@ def write_tables(folder: Path, result: SimulationResult, version: str) -> None:
     )
 
 
+def is_report_folder(folder: Path) -> bool:
+    """``folder`` holds a report tongban wrote (its ``summary.json`` names the package)."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(summary, dict) and "package_version" in summary
+
+
+def check_destination(destination: Path) -> None:
+    """Refuse an output folder whose contents a report would destroy.
+
+    A report replaces its destination whole, so the destination must be missing, empty, or
+    a report folder tongban wrote earlier — never a folder holding anything else.
+    """
+    if not destination.exists():
+        return
+    if not destination.is_dir():
+        raise InputError(f"--out {destination} exists and is not a folder", field="out")
+    if any(destination.iterdir()) and not is_report_folder(destination):
+        raise InputError(
+            f"--out {destination} is not empty and is not a tongban report folder "
+            "(no summary.json written by tongban); choose a new or empty folder",
+            field="out",
+        )
+
+
 @contextmanager
 def atomic_folder(destination: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success replace ``destination`` with it."""
+    """Yield a temporary folder; on success replace ``destination`` with it.
+
+    ``destination`` must pass :func:`check_destination` (checked before any work).
+    """
     destination = destination.resolve()
+    check_destination(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}-", dir=destination.parent))
     try:
@@ -99,6 +132,7 @@ def atomic_folder(destination: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is an ordinary folder
     if destination.exists():
         backup = destination.with_name(f".{destination.name}-old")
         shutil.rmtree(backup, ignore_errors=True)

@@ -45,7 +45,7 @@ def chizhou_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     scenario = base / "chizhou_fixed_clerks.toml"
     scenario.write_text(tomli_w.dumps(data), "utf-8")
     folders = {}
-    for label, extra in (("routed", []), ("fixed", ["--no-routing"])):
+    for label, extra in (("routed", []), ("fixed", ["--no-routing"]), ("again", [])):
         out = base / label
         result = runner.invoke(app, ["run", str(scenario), "-r", "1", "--out", str(out), *extra])
         assert result.exit_code == 0, result.output
@@ -122,9 +122,31 @@ def test_auto_window_is_simulated_with_the_verified_plan(tmp_path: Path) -> None
     assert summary["stages"]["routing"] is False  # abstract scenario: no admin codes
 
 
-def test_bad_option_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+def test_same_seed_gives_identical_files(chizhou_reports: dict[str, Path]) -> None:
+    first, second = chizhou_reports["routed"], chizhou_reports["again"]
+    names = sorted(p.name for p in first.iterdir() if p.suffix in {".csv", ".geojson"})
+    assert "turnaround.csv" in names and "routes.geojson" in names
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--route-iterations", "0"),
+        ("--replications", "0"),
+        ("--seed", "-1"),
+        ("--waiting-weight", "nan"),
+        ("--waiting-weight", "inf"),
+        ("--waiting-weight", "-1"),
+    ],
+)
+def test_bad_option_is_exit_2_at_once_and_writes_nothing(
+    tmp_path: Path, option: str, value: str
+) -> None:
     out = tmp_path / "never"
-    result = runner.invoke(app, ["run", "chizhou", "--route-iterations", "0", "--out", str(out)])
+    result = runner.invoke(app, ["run", "chizhou", option, value, "--out", str(out)])
     assert result.exit_code == 2
-    assert "route-iterations" in result.stderr
+    assert result.stderr.startswith("error: ") and option.lstrip("-") in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,7 @@ import typer
 
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
-from tongban.commands.simulate import print_summary, run_simulation
+from tongban.commands.simulate import check_run_options, print_summary, run_simulation
 from tongban.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -156,9 +157,15 @@ def run_command(
     ),
 ) -> None:
     """Run the main job on a scenario (default: chizhou) and write the report folder."""
+    check_run_options(replications, seed, out)
     if route_iterations < 1:
         raise InputError(
             f"--route-iterations must be ≥ 1 (got {route_iterations})", field="route_iterations"
+        )
+    if waiting_weight is not None and not (math.isfinite(waiting_weight) and waiting_weight >= 0):
+        raise InputError(
+            f"--waiting-weight must be a finite number ≥ 0 (got {waiting_weight})",
+            field="waiting_weight",
         )
     loaded = load_scenario(scenario)
     stages = Stages(locality=loaded.locality)

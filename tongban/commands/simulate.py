@@ -15,7 +15,7 @@ from rich.table import Table
 
 from sim.compile import compile_scenario
 from sim.models.separation import PickupSchedule
-from sim.report import write_report
+from sim.report import check_destination, write_report
 from sim.results import SimulationResult
 from sim.run import Progress as ProgressCallback
 from sim.run import simulate
@@ -50,6 +50,14 @@ def check_positive(name: str, value: int | None) -> None:
         raise InputError(f"--{name} must be a whole number ≥ 1 (got {value})", field=name)
 
 
+def check_run_options(replications: int | None, seed: int | None, out: Path) -> None:
+    """Reject bad ``-r``/``--seed``/``--out`` before any work starts."""
+    check_positive("replications", replications)
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed must be ≥ 0 (got {seed})", field="seed")
+    check_destination(out.resolve())
+
+
 def run_simulation(
     scenario_name: str,
     replications: int | None,
@@ -67,9 +75,7 @@ def run_simulation(
     window id) replace the scenario's own; ``extra`` may add files to the report folder
     before it is moved into place.
     """
-    check_positive("replications", replications)
-    if seed is not None and seed < 0:
-        raise InputError(f"--seed must be ≥ 0 (got {seed})", field="seed")
+    check_run_options(replications, seed, out)
     scenario = load_scenario(scenario_name)
     # compile (cross-reference checks) before the progress bar, so an input error is the
     # only line on stderr
