@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from geo.matrix import distance_duration_matrix, great_circle_m
 from routing.problem import Depot, RoutingProblem, Stop, VehicleType
 from tongban.errors import InputError
 
@@ -28,7 +29,6 @@ MatrixFunction = Callable[
 ]
 COST_UNITS_PER_YUAN = 10_000
 SECONDS_PER_MINUTE = 60
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -68,24 +68,9 @@ class VehicleSpec:
     name: str = "van"
 
 
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
 def _default_matrix(
     lons: Sequence[float], lats: Sequence[float]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    try:
-        from geo.matrix import distance_duration_matrix  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise InputError(
-            "the geo layer's distance matrix (geo.matrix.distance_duration_matrix) is not "
-            "available; pass matrix=... to build_problem"
-        ) from exc
     metres, seconds = distance_duration_matrix(lons, lats)
     return np.asarray(metres, dtype=np.int64), np.asarray(seconds, dtype=np.int64)
 
@@ -101,8 +86,15 @@ def validate_sites(
             raise InputError(f"{label}: lon/lat ({lon}, {lat}) outside [-180,180]×[-90,90]")
     if not windows:
         raise InputError("no windows to collect from", field="windows")
-    far = max(windows, key=lambda w: haversine_km(depot.lon, depot.lat, w.lon, w.lat))
-    reach = haversine_km(depot.lon, depot.lat, far.lon, far.lat)
+    # great-circle km from the depot (row 0) to every window, as the geo layer measures it
+    from_depot_km = (
+        great_circle_m(
+            [depot.lon, *(w.lon for w in windows)], [depot.lat, *(w.lat for w in windows)]
+        )[0, 1:]
+        / 1000.0
+    )
+    far_index = int(np.argmax(from_depot_km))
+    far, reach = windows[far_index], float(from_depot_km[far_index])
     if reach > max_reach_km:
         raise InputError(
             f"depot {depot.name} at ({depot.lon:.4f}, {depot.lat:.4f}) is {reach:.0f} km from "

@@ -3,7 +3,8 @@
 It works from the raw instance arrays (coordinates, demands, windows), not from the
 solver's matrices or scheduler, and recomputes every arc with plain integer arithmetic,
 so a solver bug cannot hide behind a shared helper. Under the DIMACS convention an arc
-is ``floor(10 * euclid)``; travel time equals that arc, service and windows are ×10.
+is ``floor(10 * euclid)``; travel time equals that arc, service and windows are ×10
+(truncated, for fractional VRPLIB times).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ class CheckReport:
     cost: float
     vehicles: int
     violations: tuple[str, ...]
+
+
+def _ticks(value: float, scale: int) -> int:
+    """A file time (possibly fractional) in matrix units: ×scale, truncated."""
+    return math.floor(round(float(value) * scale, 6))
 
 
 def _arc(instance: BenchmarkInstance, a: int, b: int) -> int:
@@ -56,7 +62,7 @@ def check_solution(
             continue
         used += 1
         prev = 0
-        time = int(instance.ready[0]) * scale
+        time = _ticks(instance.ready[0], scale)
         load = 0
         for customer in route:
             node = index_of.get(int(customer))
@@ -66,21 +72,21 @@ def check_solution(
             visits[node] = visits.get(node, 0) + 1
             arc = _arc(instance, prev, node)
             total += arc
-            time = max(time + arc, int(instance.ready[node]) * scale)
-            if time > int(instance.due[node]) * scale:
+            time = max(time + arc, _ticks(instance.ready[node], scale))
+            if time > _ticks(instance.due[node], scale):
                 violations.append(
                     f"route {r}: customer {customer} served at {time / scale:g} "
-                    f"after due {int(instance.due[node])}"
+                    f"after due {instance.due[node]:g}"
                 )
-            time += int(instance.service[node]) * scale
+            time += _ticks(instance.service[node], scale)
             load += int(instance.demand[node])
             prev = node
         arc = _arc(instance, prev, 0)
         total += arc
         time += arc
-        if time > int(instance.due[0]) * scale:
+        if time > _ticks(instance.due[0], scale):
             violations.append(
-                f"route {r}: back at depot at {time / scale:g} after {int(instance.due[0])}"
+                f"route {r}: back at depot at {time / scale:g} after {instance.due[0]:g}"
             )
         if load > instance.capacity:
             violations.append(f"route {r}: load {load} over capacity {instance.capacity}")

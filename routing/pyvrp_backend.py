@@ -75,6 +75,24 @@ def build_data(problem: RoutingProblem, allow_unserved: bool) -> pyvrp.ProblemDa
     )
 
 
+def _params(data: pyvrp.ProblemData, allow_unserved: bool) -> pyvrp.SolveParams:
+    """Solver parameters: with optional stops, penalties may grow past the prize.
+
+    PyVRP's penalty manager caps the price of one unit of excess load or time warp at
+    ``max_penalty`` (default 100,000). Our prize for a stop is far larger, so under the
+    default cap an overloaded plan that serves everything always looks cheaper than a
+    feasible plan that drops a stop, and the search never becomes feasible. Letting the
+    penalty grow to twice the largest prize makes one unit of violation dearer than any
+    dropped stop.
+    """
+    default = pyvrp.PenaltyParams()
+    if not allow_unserved or data.num_clients == 0:
+        return pyvrp.SolveParams()
+    top_prize = max(client.prize for client in data.clients())
+    penalty = pyvrp.PenaltyParams(max_penalty=max(default.max_penalty, 2.0 * top_prize))
+    return pyvrp.SolveParams(penalty=penalty)
+
+
 def solve_pyvrp(
     problem: RoutingProblem, stop: StoppingCriterion, seed: int, allow_unserved: bool
 ) -> BackendOutcome:
@@ -82,7 +100,14 @@ def solve_pyvrp(
     if problem.num_stops == 0:
         return BackendOutcome(routes=(), found=True)
     data = build_data(problem, allow_unserved)
-    result = pyvrp.solve(data, stop=_stopping(stop), seed=seed, collect_stats=False, display=False)
+    result = pyvrp.solve(
+        data,
+        stop=_stopping(stop),
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        params=_params(data, allow_unserved),
+    )
     best = result.best
     if not best.is_feasible():
         return BackendOutcome(routes=(), found=False, detail="PyVRP best solution infeasible")

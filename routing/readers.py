@@ -10,6 +10,7 @@ units / 10. Capacitated instances without time windows (Uchoa X) use TSPLIB ``EU
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +38,9 @@ class BenchmarkInstance:
     name: str
     coords: npt.NDArray[np.float64]
     demand: npt.NDArray[np.int64]
-    ready: npt.NDArray[np.int64]
-    due: npt.NDArray[np.int64]
-    service: npt.NDArray[np.int64]
+    ready: npt.NDArray[np.float64]  # file units; matrix units = scaled_time(value, scale)
+    due: npt.NDArray[np.float64]
+    service: npt.NDArray[np.float64]
     capacity: int
     vehicles: int
     convention: str
@@ -77,23 +78,53 @@ def euclidean_matrix(coords: npt.NDArray[np.float64], convention: str) -> npt.ND
     raise InputError(f"unknown distance convention {convention!r}; use 'dimacs' or 'tsplib'")
 
 
+MAX_VALUE = 2.0**53  # beyond this, integers are not exact as floats (and overflow int64)
+
+
 def _number(token: str, path: Path, line: int) -> float:
     try:
-        return float(token)
+        value = float(token)
     except ValueError:
         raise InputError(f"{path}:{line}: expected a number, got {token!r}") from None
+    if not math.isfinite(value) or abs(value) > MAX_VALUE:
+        raise InputError(f"{path}:{line}: expected a finite number below 2^53, got {token!r}")
+    return value
 
 
 def _integer(token: str, path: Path, line: int) -> int:
     value = _number(token, path, line)
-    if value != int(value):
+    if not value.is_integer():
         raise InputError(f"{path}:{line}: expected an integer, got {token!r}")
     return int(value)
 
 
+def scaled_time(value: float, scale: int) -> int:
+    """A time or service value in matrix units: ×``scale`` and truncated (DIMACS).
+
+    ``10.7`` → 107 and ``2.5`` → 25 under ×10; the tiny offset absorbs float error
+    (10.7 × 10 = 107.00000000000001, 1.15 × 10 = 11.499999999999998 → 11).
+    """
+    return math.floor(round(float(value) * scale, 6))
+
+
+def _check_row(
+    path: Path, line: int, no: int, demand: int, ready: float, due: float, service: float
+) -> None:
+    """Per-node checks shared by both formats."""
+    if demand < 0:
+        raise InputError(f"{path}:{line}: node {no}: demand {demand} must be >= 0")
+    if ready < 0 or service < 0:
+        raise InputError(f"{path}:{line}: node {no}: ready time and service must be >= 0")
+    if ready > due:
+        raise InputError(f"{path}:{line}: ready time {ready:g} after due date {due:g}")
+
+
+Row = tuple[int, float, float, int, float, float, float]  # no, x, y, demand, ready, due, service
+
+
 def build_instance(
     name: str,
-    rows: list[tuple[int, float, float, int, int, int, int]],
+    rows: list[Row],
     capacity: int,
     vehicles: int,
     convention: str,
@@ -101,17 +132,17 @@ def build_instance(
     """Assemble arrays and the routing problem from ``(no, x, y, demand, ready, due, service)``."""
     coords = np.array([[r[1], r[2]] for r in rows], dtype=np.float64)
     demand = np.array([r[3] for r in rows], dtype=np.int64)
-    ready = np.array([r[4] for r in rows], dtype=np.int64)
-    due = np.array([r[5] for r in rows], dtype=np.int64)
-    service = np.array([r[6] for r in rows], dtype=np.int64)
+    ready = np.array([r[4] for r in rows], dtype=np.float64)
+    due = np.array([r[5] for r in rows], dtype=np.float64)
+    service = np.array([r[6] for r in rows], dtype=np.float64)
     distance = euclidean_matrix(coords, convention)
     scale = DIMACS_SCALE if convention == DIMACS else 1
     depot = Depot(
         name=str(rows[0][0]),
         x=rows[0][1],
         y=rows[0][2],
-        tw_open=int(ready[0]) * scale,
-        tw_close=int(due[0]) * scale,
+        tw_open=scaled_time(ready[0], scale),
+        tw_close=scaled_time(due[0], scale),
     )
     stops = tuple(
         Stop(
@@ -119,9 +150,9 @@ def build_instance(
             x=r[1],
             y=r[2],
             demand=r[3],
-            service=r[6] * scale,
-            tw_open=r[4] * scale,
-            tw_close=r[5] * scale,
+            service=scaled_time(r[6], scale),
+            tw_open=scaled_time(r[4], scale),
+            tw_close=scaled_time(r[5], scale),
         )
         for r in rows[1:]
     )
@@ -158,7 +189,8 @@ def read_solomon(path: str | Path) -> BenchmarkInstance:
     if not name:
         raise InputError(f"{path}: empty file")
     vehicles = capacity = None
-    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    rows: list[Row] = []
+    seen: dict[int, int] = {}
     section = ""
     for number, raw in enumerate(lines, start=1):
         text = raw.strip()
@@ -178,6 +210,10 @@ def read_solomon(path: str | Path) -> BenchmarkInstance:
             if len(fields) != 2:
                 raise InputError(f"{path}:{number}: expected 'NUMBER CAPACITY', got {text!r}")
             vehicles, capacity = (_integer(f, path, number) for f in fields)
+            if vehicles < 1 or capacity < 1:
+                raise InputError(
+                    f"{path}:{number}: vehicle NUMBER and CAPACITY must be >= 1, got {text!r}"
+                )
         elif section == "customer":
             if len(fields) != 7:
                 raise InputError(
@@ -187,8 +223,12 @@ def read_solomon(path: str | Path) -> BenchmarkInstance:
             no = _integer(fields[0], path, number)
             x, y = _number(fields[1], path, number), _number(fields[2], path, number)
             dem, rdy, due, srv = (_integer(f, path, number) for f in fields[3:])
-            if rdy > due:
-                raise InputError(f"{path}:{number}: ready time {rdy} after due date {due}")
+            _check_row(path, number, no, dem, rdy, due, srv)
+            if no in seen:
+                raise InputError(
+                    f"{path}:{number}: customer number {no} already used on line {seen[no]}"
+                )
+            seen[no] = number
             rows.append((no, x, y, dem, rdy, due, srv))
         else:
             raise InputError(f"{path}:{number}: unexpected line {text!r} before VEHICLE/CUSTOMER")
@@ -208,12 +248,27 @@ _SECTIONS = (
 )
 
 
+def _header_int(
+    header: dict[str, tuple[str, int]], key: str, path: Path, default: int | None = None
+) -> int:
+    if key not in header:
+        if default is None:
+            raise InputError(f"{path}: header needs an integer {key}")
+        return default
+    value, line = header[key]
+    return _integer(value, path, line)
+
+
 def read_vrplib(path: str | Path) -> BenchmarkInstance:
-    """Read a VRPLIB ``.vrp`` file (CVRP or VRPTW, explicit coordinates, one depot)."""
+    """Read a VRPLIB ``.vrp`` file (CVRP or VRPTW, explicit coordinates, one depot).
+
+    Fractional time windows and service times are kept and scaled ×10 with truncation
+    (DIMACS), like distances.
+    """
     path = Path(path)
     lines = _read_lines(path)
-    header: dict[str, str] = {}
-    data: dict[str, dict[int, list[str]]] = {s: {} for s in _SECTIONS}
+    header: dict[str, tuple[str, int]] = {}
+    data: dict[str, dict[int, tuple[list[float], int]]] = {s: {} for s in _SECTIONS}
     depots: list[int] = []
     section = ""
     for number, raw in enumerate(lines, start=1):
@@ -226,7 +281,7 @@ def read_vrplib(path: str | Path) -> BenchmarkInstance:
             continue
         if not section and ":" in text:
             k, _, v = text.partition(":")
-            header[k.strip().upper()] = v.strip()
+            header[k.strip().upper()] = (v.strip(), number)
             continue
         fields = text.split()
         if section == "DEPOT_SECTION":
@@ -239,34 +294,64 @@ def read_vrplib(path: str | Path) -> BenchmarkInstance:
         want = {"NODE_COORD_SECTION": 3, "TIME_WINDOW_SECTION": 3}.get(section, 2)
         if len(fields) != want:
             raise InputError(f"{path}:{number}: {section} rows need {want} fields, got {text!r}")
-        data[section][_integer(fields[0], path, number)] = [
-            str(_number(f, path, number)) for f in fields[1:]
-        ]
-    try:
-        dimension = int(header["DIMENSION"])
-        capacity = int(header["CAPACITY"])
-    except (KeyError, ValueError):
-        raise InputError(f"{path}: header needs integer DIMENSION and CAPACITY") from None
-    if header.get("EDGE_WEIGHT_TYPE", "EUC_2D") != "EUC_2D":
-        raise InputError(f"{path}: EDGE_WEIGHT_TYPE {header['EDGE_WEIGHT_TYPE']!r}; only EUC_2D")
+        node = _integer(fields[0], path, number)
+        if node in data[section]:
+            raise InputError(
+                f"{path}:{number}: node {node} already listed in {section} on line "
+                f"{data[section][node][1]}"
+            )
+        data[section][node] = ([_number(f, path, number) for f in fields[1:]], number)
+    if "DIMENSION" not in header or "CAPACITY" not in header:
+        raise InputError(f"{path}: header needs integer DIMENSION and CAPACITY")
+    dimension = _header_int(header, "DIMENSION", path)
+    capacity = _header_int(header, "CAPACITY", path)
+    if dimension < 2:
+        raise InputError(f"{path}:{header['DIMENSION'][1]}: DIMENSION must be >= 2 (depot + 1)")
+    if capacity < 1:
+        raise InputError(f"{path}:{header['CAPACITY'][1]}: CAPACITY must be >= 1, got {capacity}")
+    vehicles = _header_int(header, "VEHICLES", path, default=dimension - 1)
+    if vehicles < 1:
+        raise InputError(f"{path}:{header['VEHICLES'][1]}: VEHICLES must be >= 1, got {vehicles}")
+    default_service = 0.0
+    if "SERVICE_TIME" in header:
+        default_service = _number(header["SERVICE_TIME"][0], path, header["SERVICE_TIME"][1])
+    edge_type = header.get("EDGE_WEIGHT_TYPE", ("EUC_2D", 0))[0]
+    if edge_type != "EUC_2D":
+        raise InputError(f"{path}: EDGE_WEIGHT_TYPE {edge_type!r}; only EUC_2D")
     if depots and depots != [1]:
         raise InputError(f"{path}: only a single depot numbered 1 is supported, got {depots}")
+    for name, rows_of in data.items():
+        for node, (_, line) in rows_of.items():
+            if not 1 <= node <= dimension:
+                raise InputError(
+                    f"{path}:{line}: {name} lists node {node}; DIMENSION is {dimension}"
+                )
     coords = data["NODE_COORD_SECTION"]
     if sorted(coords) != list(range(1, dimension + 1)):
         raise InputError(f"{path}: NODE_COORD_SECTION must list nodes 1..{dimension}")
+    if not data["DEMAND_SECTION"]:
+        raise InputError(f"{path}: no DEMAND_SECTION (every node needs a demand)")
     has_tw = bool(data["TIME_WINDOW_SECTION"])
-    default_service = float(header.get("SERVICE_TIME", "0"))
-    vehicles = int(header.get("VEHICLES", dimension - 1))
-    rows: list[tuple[int, float, float, int, int, int, int]] = []
+    rows: list[Row] = []
     for node in range(1, dimension + 1):
-        x, y = (float(v) for v in coords[node])
-        demand = int(float(data["DEMAND_SECTION"].get(node, ["0"])[0]))
-        tw = data["TIME_WINDOW_SECTION"].get(node, ["0", str(UNBOUNDED_TIME)])
-        service = float(data["SERVICE_TIME_SECTION"].get(node, [str(default_service)])[0])
-        if node == 1:
-            service = 0.0
-        rows.append((node - 1, x, y, demand, int(float(tw[0])), int(float(tw[1])), int(service)))
-    name = header.get("NAME", path.stem)
+        (x, y), _ = coords[node]
+        if node not in data["DEMAND_SECTION"]:
+            raise InputError(f"{path}: DEMAND_SECTION has no row for node {node}")
+        (demand, *_), line = data["DEMAND_SECTION"][node]
+        if not demand.is_integer() or demand < 0:
+            raise InputError(
+                f"{path}:{line}: node {node}: demand {demand:g} must be an integer >= 0"
+            )
+        unbounded = ([0.0, float(UNBOUNDED_TIME)], line)
+        (ready, due), tw_line = data["TIME_WINDOW_SECTION"].get(node, unbounded)
+        (service, *_), service_line = data["SERVICE_TIME_SECTION"].get(
+            node, ([default_service], line)
+        )
+        service = 0.0 if node == 1 else service
+        _check_row(path, tw_line, node, 0, ready, due, 0.0)
+        _check_row(path, service_line, node, 0, 0.0, 0.0, service)
+        rows.append((node - 1, x, y, int(demand), ready, due, service))
+    name = header.get("NAME", (path.stem, 0))[0]
     return build_instance(name, rows, capacity, vehicles, DIMACS if has_tw else TSPLIB)
 
 

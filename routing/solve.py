@@ -131,6 +131,10 @@ def solve(
         if not found:
             routes, found, _ = _run(solve_pyvrp, problem, servable, stop, seed, True)
             runs.append(("pyvrp", routes, found))
+        if not found and backend == "auto":  # OR-Tools' penalised disjunctions never fail
+            logger.info("solve %s: PyVRP found no plan; falling back to OR-Tools", problem.name)
+            routes, found, _ = _run(solve_ortools, problem, servable, stop, seed, True)
+            runs.append(("ortools", routes, found))
     elif backend == "ortools":
         routes, found, _ = _run(solve_ortools, problem, servable, stop, seed, True)
         runs.append(("ortools", routes, found))

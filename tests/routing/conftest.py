@@ -1,6 +1,7 @@
 """Shared fixtures: the benchmark folder (tests skip with a reason when it is absent), and a
-local stand-in for ``geo.matrix.distance_duration_matrix`` (great-circle distance × 1.3 road
-detour factor at 40 km/h: plausible for county roads and independent of the geo layer).
+local stand-in for ``geo.matrix.distance_duration_matrix`` (the geo layer's great-circle
+distance × 1.3 road detour factor, but at 40 km/h: plausible for county roads, and fixed
+here so routing tests do not move when the geo layer's speed assumption changes).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from geo.matrix import great_circle_m
 from routing.benchmark import bench_dir
-from routing.build import haversine_km
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routing"
 
@@ -41,13 +42,7 @@ def stand_in_matrix(
     lons: Sequence[float], lats: Sequence[float]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """``(metres, seconds)`` int64 matrices with the geo layer's signature."""
-    n = len(lons)
-    km = np.array(
-        [
-            [haversine_km(lons[i], lats[i], lons[j], lats[j]) * DETOUR for j in range(n)]
-            for i in range(n)
-        ]
-    )
+    km = great_circle_m(lons, lats) / 1000.0 * DETOUR
     metres = np.round(km * 1000).astype(np.int64)
     seconds = np.round(km / SPEED_KMH * 3600).astype(np.int64)
     return metres, seconds

@@ -10,7 +10,7 @@ from routing.build import (
     VehicleSpec,
     WindowSite,
     build_problem,
-    haversine_km,
+    validate_sites,
 )
 from routing.solve import solve
 from routing.stopping import SolutionLimit
@@ -26,9 +26,18 @@ HALLS = [
 VAN = VehicleSpec(count=3, capacity=100, cost_per_km=2.5, cost_per_vehicle=150)
 
 
-def test_haversine_known_distance() -> None:
-    # one degree of latitude ≈ 111.2 km
-    assert haversine_km(117.0, 30.0, 117.0, 31.0) == pytest.approx(111.19, abs=0.05)
+def test_reach_uses_the_geo_layers_great_circle() -> None:
+    import geo.matrix
+    import routing.build
+
+    # one great-circle distance for the whole repo: no private haversine or Earth radius
+    assert routing.build.great_circle_m is geo.matrix.great_circle_m
+    assert not hasattr(routing.build, "EARTH_RADIUS_KM")
+    assert not hasattr(routing.build, "haversine_km")
+    # one degree of latitude ≈ 111.2 km: a window 2.7° north is 300.2 km out, 2.69° is not
+    validate_sites(CENTRE, [WindowSite("near", CENTRE.lon, CENTRE.lat + 2.69, 540, 1020, 1)])
+    with pytest.raises(InputError, match=r"is 300 km from window far"):
+        validate_sites(CENTRE, [WindowSite("far", CENTRE.lon, CENTRE.lat + 2.7, 540, 1020, 1)])
 
 
 def test_units_and_costs_are_integer_scaled(stand_in: MatrixFunction) -> None:

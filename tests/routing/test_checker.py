@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,46 @@ def test_fleet_size_is_enforced(data: Path) -> None:
     assert check_solution(instance, [[1, 2], [3]]).cost == 26  # 5 + 6 + 5 and 5 + 5
     assert check_solution(instance, [[1, 2], [3]]).feasible
     assert not check_solution(instance, [[1, 2, 3]]).feasible  # 16 parcels > 10
+
+
+def _arrivals(instance: BenchmarkInstance, route: tuple[int, ...]) -> tuple[int, int]:
+    """Arrival (×10) at the route's last customer, with and without service times."""
+    with_service = without = 0
+    prev = 0
+    for customer in route:
+        node = instance.customer_numbers.index(customer) + 1
+        arc = int(instance.problem.distance[prev, node])
+        ready = int(instance.ready[node]) * 10
+        with_service = max(with_service + arc, ready)
+        without = max(without + arc, ready)
+        if customer != route[-1]:
+            with_service += int(instance.service[node]) * 10
+        prev = node
+    return with_service, without
+
+
+def test_service_time_counts_towards_the_next_due(c101: Fixture) -> None:
+    # review 2, finding 9: deleting the checker's service-time line left every test passing
+    instance, routes = c101
+    route = next(r for r in routes if _arrivals(instance, r)[0] > _arrivals(instance, r)[1] + 10)
+    with_service, without = _arrivals(instance, route)
+    last = instance.customer_numbers.index(route[-1]) + 1
+    due = instance.due.copy()
+    due[last] = with_service // 10 - 1  # reachable only if service times are ignored
+    assert without <= due[last] * 10 < with_service
+    shortened = replace(instance, due=due)
+    report = check_solution(shortened, routes)
+    assert not report.feasible
+    assert any(f"customer {route[-1]} served at" in v for v in report.violations)
+    assert check_solution(instance, routes).feasible
+
+
+def test_return_after_the_depot_due_is_reported(c101: Fixture) -> None:
+    # review 2, finding 9: deleting the depot-due check left every test passing
+    instance, routes = c101
+    due = instance.due.copy()
+    due[0] = 100  # C101's depot closes at 1236; every BKS route is back later than 100
+    report = check_solution(replace(instance, due=due), routes, max_violations=1000)
+    assert not report.feasible
+    back = [v for v in report.violations if "back at depot" in v]
+    assert len(back) == len(routes) and all(v.endswith("after 100") for v in back)

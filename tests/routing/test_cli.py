@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from routing.checker import check_solution
 from routing.outputs import read_pickup_times
 from routing.readers import read_instance
+from routing.stopping import SolutionLimit, StoppingCriterion
 from tongban.cli import app
 
 runner = CliRunner()
@@ -76,3 +77,34 @@ def test_scenario_writes_plan_files(tmp_path: Path) -> None:
     times = read_pickup_times(tmp_path / "pickups.csv")
     assert set(times) == {"chizhou-city", "guichi", "dongzhi", "shitai", "qingyang"}
     assert all("09:00" <= t <= "17:00" for ts in times.values() for t in ts)
+
+
+@pytest.mark.parametrize(
+    ("args", "seconds", "iterations"),
+    [
+        (["--iterations", "50"], None, 50),  # reproducible: no wall-clock limit beside it
+        ([], 30.0, None),
+        (["--seconds", "3", "--iterations", "50"], 3.0, 50),  # both given: both kept
+    ],
+)
+def test_instance_budget_drops_time_limit_with_iterations(
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    seconds: float | None,
+    iterations: int | None,
+) -> None:
+    import routing.benchmark
+
+    seen: list[StoppingCriterion] = []
+    real = routing.benchmark.run_instance
+
+    def spy(data: object, stop: StoppingCriterion, **kw: object) -> object:
+        seen.append(stop)
+        return real(data, SolutionLimit(20), **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(routing.benchmark, "run_instance", spy)
+    result = runner.invoke(app, ["route", "--instance", str(data / "tiny.vrp"), *args])
+    assert result.exit_code == 0, result.output
+    assert seen == [StoppingCriterion(seconds=seconds, iterations=iterations)]
+    assert seen[0].deterministic is (seconds is None)

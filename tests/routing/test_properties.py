@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing.checker import check_solution
-from routing.readers import DIMACS, BenchmarkInstance, build_instance
+from routing.readers import DIMACS, BenchmarkInstance, Row, build_instance
 from routing.solve import solve
 from routing.stopping import SolutionLimit
 
@@ -18,7 +18,7 @@ def _instance(
     seed: int, customers: int, vehicles: int, capacity: int, tw: bool
 ) -> BenchmarkInstance:
     rng = np.random.default_rng(seed)
-    rows: list[tuple[int, float, float, int, int, int, int]] = [(0, 50.0, 50.0, 0, 0, 1000, 0)]
+    rows: list[Row] = [(0, 50.0, 50.0, 0, 0, 1000, 0)]
     for c in range(1, customers + 1):
         x, y = (int(v) for v in rng.integers(0, 101, size=2))
         ready = int(rng.integers(0, 600)) if tw else 0

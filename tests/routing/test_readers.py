@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from routing.checker import check_solution
 from routing.readers import DIMACS, TSPLIB, euclidean_matrix, read_instance, read_solution
 from tongban.errors import InputError
 
@@ -59,6 +60,22 @@ def test_dimacs_matrix_is_exact_on_perfect_squares() -> None:
         ("bad_section.vrp", ":9: NODE_COORD_SECTION rows need 3 fields"),
         ("missing_dimension.vrp", "DIMENSION and CAPACITY"),
         ("bad.sol", ":1: expected a number"),
+        # review 2, finding 8: every bad value names its file and line, none is a traceback
+        ("nan_demand.txt", ":11: expected a finite number"),
+        ("huge_demand.txt", ":12: expected a finite number"),
+        ("nan_coordinate.txt", ":11: expected a finite number"),
+        ("duplicate_customer.txt", ":12: customer number 1 already used on line 11"),
+        ("zero_vehicles.txt", ":5: vehicle NUMBER and CAPACITY must be >= 1"),
+        ("negative_demand.txt", ":12: node 2: demand -5 must be >= 0"),
+        ("bad_vehicles.vrp", ":6: expected a number, got 'x'"),
+        ("bad_service_time.vrp", ":6: expected a number, got 'abc'"),
+        ("ready_after_due.vrp", ":19: ready time 70 after due date 60"),
+        ("demand_beyond_dimension.vrp", ":15: DEMAND_SECTION lists node 4; DIMENSION is 3"),
+        ("no_demand.vrp", "no DEMAND_SECTION"),
+        ("duplicate_node.vrp", ":19: node 2 already listed in TIME_WINDOW_SECTION on line 18"),
+        ("zero_vehicles.vrp", ":6: VEHICLES must be >= 1, got 0"),
+        ("negative_capacity.vrp", ":5: CAPACITY must be >= 1, got -10"),
+        ("negative_demand.vrp", ":14: node 3: demand -5 must be an integer >= 0"),
         ("missing.txt", "does not exist"),
     ],
 )
@@ -73,3 +90,25 @@ def test_unknown_extension_is_rejected(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(InputError, match=r"unknown format '\.csv'"):
         read_instance(path)
+
+
+def test_vrplib_fractional_times_scale_before_truncating(data: Path) -> None:
+    inst = read_instance(data / "fractional_times.vrp")
+    first, second = inst.problem.stops
+    # 10.7 → 107 and 2.5 → 25 (not 100 and 20: truncating before ×10 lost the decimals)
+    assert (first.tw_open, first.tw_close, first.service) == (107, 500, 25)
+    assert (second.tw_close, second.service) == (602, 10)  # 60.25 → 602.5 truncated
+    assert inst.vehicles == 2 and inst.convention == DIMACS
+    # the independent checker reads the same fractional values the same way
+    assert check_solution(inst, [[1], [2]]).feasible
+    assert check_solution(inst, [[1, 2]]).cost == 16.0  # 5 + 6 + 5
+
+
+def test_cli_reports_bad_number_with_line_not_traceback(data: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tongban.cli import app
+
+    result = CliRunner().invoke(app, ["route", "--instance", str(data / "huge_demand.txt")])
+    assert result.exit_code == 2
+    assert "huge_demand.txt:12: expected a finite number" in result.output

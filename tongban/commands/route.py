@@ -17,8 +17,20 @@ import typer
 from tongban.errors import InputError
 
 
+def _budget(seconds: float | None, iterations: int | None, default: float) -> float | None:
+    """The time limit: as given; none when only ``--iterations`` is (reproducible runs)."""
+    if seconds is not None:
+        return seconds
+    return None if iterations is not None else default
+
+
 def _route_instance(
-    instance: Path, seconds: float, iterations: int | None, backend: str, seed: int, as_json: bool
+    instance: Path,
+    seconds: float | None,
+    iterations: int | None,
+    backend: str,
+    seed: int,
+    as_json: bool,
 ) -> None:
     from routing.benchmark import best_known_cost, load, run_instance
     from routing.stopping import StoppingCriterion
@@ -56,10 +68,13 @@ def register(app: typer.Typer) -> None:
         seconds: float | None = typer.Option(
             None,
             "--seconds",
-            help="Time limit per solve: default 30 for --instance, 2 per slot VRP for SCENARIO.",
+            help="Time limit per solve: default 30 for --instance, 2 per slot VRP for SCENARIO "
+            "(no default time limit with --iterations).",
         ),
         iterations: int | None = typer.Option(
-            None, "--iterations", help="Deterministic iteration/solution limit."
+            None,
+            "--iterations",
+            help="Deterministic iteration/solution limit; alone, it makes the run reproducible.",
         ),
         backend: str = typer.Option("auto", "--backend", help="auto, pyvrp, ortools, portfolio"),
         seed: int = typer.Option(0, "--seed", help="Solver seed."),
@@ -70,12 +85,15 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Plan EMS pickups and routes, or solve a benchmark instance."""
-        if seconds is not None and seconds <= 0:
+        if seconds is not None and not seconds > 0:
             raise InputError(f"--seconds must be > 0, got {seconds}", field="seconds")
+        if iterations is not None and iterations < 1:
+            raise InputError(f"--iterations must be >= 1, got {iterations}", field="iterations")
         if instance is not None:
             if scenario is not None:
                 raise InputError("give either SCENARIO or --instance, not both", field="instance")
-            _route_instance(instance, seconds or 30.0, iterations, backend, seed, as_json)
+            budget = _budget(seconds, iterations, 30.0)
+            _route_instance(instance, budget, iterations, backend, seed, as_json)
             return
         if scenario is None:
             raise InputError("give a SCENARIO or --instance FILE", field="scenario")
@@ -84,7 +102,7 @@ def register(app: typer.Typer) -> None:
         summary = route_scenario(
             scenario,
             out=out or Path("report"),
-            seconds=seconds or 2.0,
+            seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
             seed=seed,
             waiting_weight=waiting_weight,
             iterations=iterations,
