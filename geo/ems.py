@@ -17,6 +17,13 @@ nominal timetable), is trucked to the destination centre and delivered to the de
 office's locality on the next delivery round. Same-centre items skip the trunk; same-province
 items skip the inter-province leg.
 
+An item **already collected** (``collected=True``: a planned pickup van of the routing stage
+brought it to the origin's centre, and the send time is its arrival there) skips the
+collection leg: its journey starts with the sort at the centre, and it makes a dispatch when
+it reaches the centre by that dispatch's cut-off (``Centre.cutoff_hours``: departure −
+``centre_cutoff_h``; the van's bags are sorted within that margin). It is never slower than
+an item posted at the window at the same time (the collection leg can only add time).
+
 Timetables, cut-offs, speeds and the belly-hold connection of far provinces are
 **assumptions** (no source found; see PARAMETERS.md): all are fields of
 :class:`EmsParameters`. The two stochastic parameters (miss probability, duration noise) are
@@ -29,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,6 +126,7 @@ class EmsNetwork:
             for stop in route:
                 self._gateway_route[units.get(stop).province_code] = route
         self._path = functools.lru_cache(maxsize=200_000)(self._build_path)
+        self._collected_path = functools.lru_cache(maxsize=200_000)(self._build_collected_path)
 
     # ---- nodes ---------------------------------------------------------------------------
     def centre_for(self, code: str) -> Centre:
@@ -294,9 +302,29 @@ class EmsNetwork:
         return options[best], best
 
     # ---- transit -------------------------------------------------------------------------
-    def route(self, origin_code: str, destination_code: str) -> tuple[tuple[Leg, ...], str]:
-        """The legs (and mode: local/province/road/air) between two units."""
-        return self._path(units.resolve(origin_code).code, units.resolve(destination_code).code)
+    def route(
+        self, origin_code: str, destination_code: str, *, collected: bool = False
+    ) -> tuple[tuple[Leg, ...], str]:
+        """The legs (and mode: local/province/road/air) between two units.
+
+        ``collected``: the item is already at the origin's centre; the collection leg from
+        the origin locality is left out.
+        """
+        origin, destination = units.resolve(origin_code).code, units.resolve(destination_code).code
+        if collected:
+            return self._collected_path(origin, destination)
+        return self._path(origin, destination)
+
+    def _build_collected_path(self, origin: str, destination: str) -> tuple[tuple[Leg, ...], str]:
+        """The path without its collection leg; a van's bags are sorted inside the cut-off
+        margin (at the centre by ``Centre.cutoff_hours`` → makes that dispatch, nominally)."""
+        legs, mode = self._path(origin, destination)
+        if not legs or legs[0].kind != "collect":
+            return legs, mode
+        rest = list(legs[1:])
+        if len(rest) > 1 and rest[0].kind == "sort" and rest[1].departures:
+            rest[1] = replace(rest[1], cutoff_h=max(0.0, rest[1].cutoff_h - rest[0].hours))
+        return tuple(rest), mode
 
     def sample_hours(
         self,
@@ -304,9 +332,14 @@ class EmsNetwork:
         destination_code: str,
         send_hours: NDArray[np.float64],
         rng: np.random.Generator,
+        *,
+        collected: bool = False,
     ) -> NDArray[np.float64]:
-        """Batched sampler: transit durations (hours) for send times (hours of day ≥ 0)."""
-        legs, _ = self.route(origin_code, destination_code)
+        """Batched sampler: transit durations (hours) for send times (hours of day ≥ 0).
+
+        ``collected``: send times are arrivals at the origin's centre (see :meth:`route`).
+        """
+        legs, _ = self.route(origin_code, destination_code, collected=collected)
         start = np.asarray(send_hours, dtype=float)
         arrival = sample_arrivals(
             legs, start, rng, self.params.miss_prob, self.params.duration_sigma
@@ -319,11 +352,19 @@ class EmsNetwork:
         destination_code: str,
         send_time: dt.datetime,
         rng: np.random.Generator,
+        *,
+        collected: bool = False,
     ) -> dt.datetime:
-        """Arrival (at the destination office's locality) of one item posted at ``send_time``."""
+        """Arrival (at the destination office's locality) of one item posted at ``send_time``.
+
+        ``collected=True``: ``send_time`` is the item's arrival at the origin's processing
+        centre by a planned van; the EMS collection leg is skipped.
+        """
         midnight = send_time.replace(hour=0, minute=0, second=0, microsecond=0)
         start_h = (send_time - midnight).total_seconds() / 3600.0
-        hours = self.sample_hours(origin_code, destination_code, np.array([start_h]), rng)
+        hours = self.sample_hours(
+            origin_code, destination_code, np.array([start_h]), rng, collected=collected
+        )
         return send_time + dt.timedelta(hours=float(hours[0]))
 
     def summary(

@@ -30,7 +30,8 @@ UNIT_LEVELS = ("province", "prefecture", "county")
 USER_LEVELS = ("street", "township")
 ALL_LEVELS = UNIT_LEVELS + USER_LEVELS
 COLUMNS = ["id", "name", "level", "code", "lon", "lat", "hours"]
-_HOURS = re.compile(r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+_CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d|24:00"  # 00:00–23:59, or 24:00 (end of day)
+_HOURS = re.compile(rf"^(?:{_CLOCK})-(?:{_CLOCK})$")
 
 
 def windows_for(
@@ -153,7 +154,16 @@ def _read_geojson(source: Path) -> pd.DataFrame:
             '"crs": {"type": "name", "properties": {"name": "EPSG:4326"}} (no CRS is assumed)',
             field="crs",
         )
-    name = (raw.get("crs") or {}).get("properties", {}).get("name")
+    declared = raw["crs"]
+    properties = declared.get("properties") if isinstance(declared, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str):
+        raise InputError(
+            f"{source.name}: GeoJSON crs must be an object like "
+            '{"type": "name", "properties": {"name": "EPSG:4326"}}, got '
+            f"{json.dumps(declared, ensure_ascii=False)[:80]}",
+            field="crs",
+        )
     crs = parse_crs(name, source.name)
     features = raw.get("features") or []
     if not features:
@@ -193,7 +203,17 @@ def _normalise(table: pd.DataFrame, what: str) -> pd.DataFrame:
             f"{what}: missing columns {missing}; need id, name, lon, lat, level, hours",
             field="windows",
         )
+    if table.empty:
+        raise InputError(f"{what}: no windows (the file has no rows)", field="windows")
     table = table.copy()
+    ids = table["id"]
+    blank = ids.isna() | ids.astype(str).str.strip().eq("")
+    if blank.any():
+        row = int(blank.to_numpy().argmax())
+        raise InputError(
+            f"{what}: window {row + 1} has no id (null or empty); every window needs one",
+            field="id",
+        )
     if "hours" not in table or table["hours"].isna().all():
         table["hours"] = DEFAULT_HOURS
     table["hours"] = table["hours"].fillna(DEFAULT_HOURS).replace("", DEFAULT_HOURS)

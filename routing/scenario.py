@@ -16,8 +16,10 @@ locations as not found) and are written into ``tradeoff.csv``'s sibling ``routin
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -134,12 +136,18 @@ def scenario_sites(
 def plan_scenario(
     name_or_path: str | Any,
     assumptions: RoutingAssumptions | None = None,
-    seconds: float = 5.0,
+    seconds: float | None = 5.0,
     seed: int = 0,
     iterations: int | None = None,
 ) -> tuple[str, dict[str, list[PickupPlan]]]:
-    """Trade-off plans (one per weight in ``assumptions.weights``) per prefecture."""
+    """Trade-off plans (one per weight in ``assumptions.weights``) per prefecture.
+
+    With ``iterations`` the solvers stop on that deterministic budget only (``seconds`` is
+    ignored), so the same seed gives the same plans on any machine.
+    """
     assumptions = assumptions or RoutingAssumptions()
+    if iterations is not None:
+        seconds = None
     name, sites = scenario_sites(name_or_path, assumptions)
     vehicle = VehicleSpec(
         count=assumptions.vans,
@@ -174,6 +182,15 @@ def chosen_plans(plans: dict[str, list[PickupPlan]], weight: float) -> dict[str,
 
 
 @dataclass(frozen=True)
+class UnservedWindow:
+    """A window (in one slot, or ``"-"`` for all) the chosen plan sends no van to."""
+
+    window_id: str
+    slot: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ScenarioPlan:
     """The routing stage's result for a scenario: the trade-off and the chosen plan."""
 
@@ -190,20 +207,63 @@ class ScenarioPlan:
             times[p.window_id].add(clock(p.time_min))
         return {w: sorted(t) for w, t in times.items()}
 
+    def centre_handovers(self) -> dict[str, list[tuple[float, float]]]:
+        """``window_id → [(pickup minute, minute the van is back at the centre), ...]``.
+
+        From the chosen plan's routes: a route's return to its depot (the prefecture's
+        processing centre) is when the parcels of every stop on it are handed over.
+        """
+        handovers: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for sr in self.chosen.slots:
+            scale = sr.problem.time_scale
+            for route in sr.result.routes:
+                back = route.end / scale
+                for stop, arrival in zip(route.stops, route.arrivals, strict=True):
+                    window_id = sr.problem.stops[stop].id.split("#", 1)[0]
+                    handovers[window_id].append((arrival / scale, back))
+        return dict(handovers)
+
     def simulation_pickups(self, default: Sequence[str]) -> Any:
         """The chosen plan as the simulation's ``sim.models.separation.PickupSchedule``.
 
         Pass it to ``sim.compile.compile_scenario(scenario, pickups=...)`` so turnaround
-        reflects the plan; windows without a planned pickup keep ``default``.
+        reflects the plan. Each planned pickup carries its van's arrival at the centre: the
+        simulation starts the parcels' EMS journey there at that minute (no second
+        collection). A window the plan leaves wholly unserved (see
+        :meth:`unserved_windows`) has no planned van: it keeps the fixed ``default`` times
+        and the EMS model's own collection from the window, as without a routing plan.
         """
         from sim.models.separation import PickupSchedule
 
-        return PickupSchedule.from_clock_strings(list(default), self.pickup_times())
+        return PickupSchedule.from_handovers(list(default), self.centre_handovers())
+
+    def unserved_windows(self) -> tuple[UnservedWindow, ...]:
+        """Windows (per slot) of the chosen plan without a van, with the solver's reason."""
+        return tuple(UnservedWindow(*row) for row in self.chosen.unserved)
+
+    def warnings(self) -> list[str]:
+        """One line per unserved window, for ``summary.json`` warnings."""
+        planned = {p.window_id for p in self.chosen.pickups}
+        out = []
+        for u in self.unserved_windows():
+            fallback = (
+                "its other planned pickups carry its parcels"
+                if u.window_id in planned
+                else "simulated with the fixed pickup times and the EMS model's own collection"
+            )
+            slot = "any slot" if u.slot == "-" else f"slot {u.slot}"
+            out.append(f"routing: window {u.window_id} unserved in {slot} ({u.reason}); {fallback}")
+        return out
 
     def write(self, out: Path) -> None:
-        """Write ``pickups.csv``, ``routes.geojson``, ``tradeoff.csv`` and ``routing.json``."""
+        """Write ``pickups.csv``, ``unserved.csv``, ``routes.geojson``, ``tradeoff.csv`` and
+        ``routing.json``."""
         out.mkdir(parents=True, exist_ok=True)
         write_pickups_csv(self.chosen, out / "pickups.csv")
+        with (out / "unserved.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["window_id", "slot", "reason"])
+            writer.writerows((u.window_id, u.slot, u.reason) for u in self.unserved_windows())
         write_routes_geojson(self.chosen, out / "routes.geojson")
         write_tradeoff_csv([p for ps in self.tradeoff.values() for p in ps], out / "tradeoff.csv")
         meta = {
@@ -220,6 +280,7 @@ class ScenarioPlan:
             "scenario": self.scenario,
             **row,
             "unserved_detail": list(self.chosen.unserved),
+            "warnings": self.warnings(),
             "tradeoff": tradeoff_rows([p for ps in self.tradeoff.values() for p in ps]),
         }
 
@@ -227,16 +288,23 @@ class ScenarioPlan:
 def plan_for_scenario(
     scenario: str | Any,
     waiting_weight: float | None = None,
-    seconds: float = 2.0,
+    seconds: float | None = 2.0,
     seed: int = 0,
     iterations: int | None = None,
     assumptions: RoutingAssumptions | None = None,
 ) -> ScenarioPlan:
-    """Plan pickups for a scenario (a name, a path or a loaded ``Scenario``)."""
+    """Plan pickups for a scenario (a name, a path or a loaded ``Scenario``).
+
+    ``iterations`` makes the plan reproducible: the wall-clock limit ``seconds`` is then
+    dropped (see :func:`plan_scenario`).
+    """
     assumptions = assumptions or RoutingAssumptions()
     weight = assumptions.default_weight if waiting_weight is None else waiting_weight
-    if weight < 0:
-        raise InputError(f"waiting weight must be >= 0, got {weight}", field="waiting_weight")
+    if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+        raise InputError(
+            f"waiting_weight must be a finite number >= 0 (yuan per parcel-hour), got {weight}",
+            field="waiting_weight",
+        )
     if weight not in assumptions.weights:
         assumptions = replace(assumptions, weights=tuple(sorted((*assumptions.weights, weight))))
     name, plans = plan_scenario(

@@ -1,11 +1,14 @@
 """Case pipelines: receive → separate → (mail) → handle → return, per mode.
 
 ``counter`` cases end at the window; ``proxy`` cases are pushed online and, when originals
-must be examined, wait for the EMS pickup and travel by mail; ``joint`` cases go through the
-transfer-out office's coordination; ``online`` cases (assisted at a window) go through the
-platform. Then the handling office reviews (a staffed office of this locality, or an office
-elsewhere as a delay), possibly asks for supplementary papers, and the result returns by EMS
-or online. Inbound cases start at a window in another province and end at one of our offices.
+must be examined, wait for the EMS pickup and travel by mail (when the routing plan sends a
+van for that pickup, the parcels ride the van to the processing centre and start their EMS
+journey there, see :mod:`sim.models.separation`; otherwise the EMS model collects them);
+``joint`` cases go through the transfer-out office's coordination; ``online`` cases
+(assisted at a window) go through the platform. Then the handling office reviews (a staffed
+office of this locality, or an office elsewhere as a delay), possibly asks for supplementary
+papers, and the result returns by EMS or online. Inbound cases start at a window in another
+province and end at one of our offices.
 
 Randomness: repeat window visits were drawn with the applicant's arrival
 (:mod:`sim.models.visits`); every later stage draws from its own stream
@@ -151,6 +154,7 @@ class CaseFlow:
             plan,
             pickup_timetable=window.timetable,
             pickup_times=self.compiled.pickups.times_for(window.window_id),
+            window_id=window.window_id,
             window_code=window.code,
             office_code=case.home_code,
         )
@@ -162,6 +166,7 @@ class CaseFlow:
         *,
         pickup_timetable: Timetable,
         pickup_times: Sequence[float],
+        window_id: str | None,
         window_code: str | None,
         office_code: str | None,
     ) -> Generator[Any, Any, None]:
@@ -176,9 +181,14 @@ class CaseFlow:
         else:
             yield from separation.push_online(env, self.process.separation.push_minutes, rng)
             if plan.originals_by_post:
-                yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
+                pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
+                centre = self.compiled.pickups.centre_arrival(window_id, pickup)
+                if centre is not None:  # a planned van: hand-over at the centre
+                    yield from separation.wait_for_handover(env, centre)
                 yield env.timeout(
-                    self.transit.transit_minutes(window_code, office_code, env.now, rng)
+                    self.transit.transit_minutes(
+                        window_code, office_code, env.now, rng, collected=centre is not None
+                    )
                 )
         yield from self._handle(case, plan)
         yield from self._return(case, plan, office_code, window_code)
@@ -280,6 +290,7 @@ class CaseFlow:
             self.compiled.matters[case.matter],
             pickup_timetable=self.office_timetable,
             pickup_times=self.compiled.pickups.default,
+            window_id=None,
             window_code=None,
             office_code=self.offices[case.office].code,
         )

@@ -14,7 +14,12 @@ logger = logging.getLogger(__name__)
 
 
 class TransitModel(Protocol):
-    """Minutes an EMS item posted at ``send_minute`` takes from origin to destination."""
+    """Minutes an EMS item posted at ``send_minute`` takes from origin to destination.
+
+    ``collected=True``: a planned van already brought the item from the origin window to
+    the origin's processing centre, and ``send_minute`` is its arrival there; the journey
+    starts at the centre (no collection leg from the window).
+    """
 
     def transit_minutes(
         self,
@@ -22,13 +27,20 @@ class TransitModel(Protocol):
         destination_code: str | None,
         send_minute: float,
         rng: np.random.Generator,
+        *,
+        collected: bool = False,
     ) -> float:
         """Transit time in minutes."""
         ...
 
 
 class DistributionTransit:
-    """Transit hours drawn from one distribution (abstract scenarios, or no geo data)."""
+    """Transit hours drawn from one distribution (abstract scenarios, or no geo data).
+
+    The distribution is the whole door-to-door time, with no timetable: ``collected`` is
+    accepted and ignored (a collected item draws from the same distribution, one draw
+    either way, so common random numbers are kept).
+    """
 
     def __init__(self, hours: Distribution) -> None:
         self.hours = hours
@@ -39,6 +51,8 @@ class DistributionTransit:
         destination_code: str | None,
         send_minute: float,
         rng: np.random.Generator,
+        *,
+        collected: bool = False,
     ) -> float:
         return 60.0 * self.hours.sample(rng)
 
@@ -59,9 +73,13 @@ class GeoTransit:
         destination_code: str | None,
         send_minute: float,
         rng: np.random.Generator,
+        *,
+        collected: bool = False,
     ) -> float:
         if origin_code is None or destination_code is None:
             return self.fallback.transit_minutes(None, None, send_minute, rng)
         send = self.start + timedelta(minutes=send_minute)
-        arrival = self.network.transit(origin_code, destination_code, send, rng)
+        arrival = self.network.transit(
+            origin_code, destination_code, send, rng, collected=collected
+        )
         return max(0.0, (arrival - send).total_seconds() / 60.0)

@@ -61,11 +61,39 @@ def test_projected_geojson_is_transformed_to_wgs84() -> None:
         ("bad_hours.csv", "hours"),
         ("missing_column.csv", "missing columns"),
         ("does_not_exist.csv", "does not exist"),
+        ("crs_string.geojson", "crs must be an object"),
+        ("hours_24_30.csv", "hours"),
+        ("empty_id.csv", "window 2 has no id"),
+        ("null_id.geojson", "window 1 has no id"),
+        ("no_rows.csv", "no windows"),
     ],
 )
 def test_bad_window_files(name: str, message: str) -> None:
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as caught:
         load_windows(DATA / name)
+    expected_field = {
+        "crs_string.geojson": "crs",
+        "empty_id.csv": "id",
+        "null_id.geojson": "id",
+        "no_rows.csv": "windows",
+    }
+    if name in expected_field:
+        assert caught.value.field == expected_field[name]
+
+
+@pytest.mark.parametrize("hours", ["00:00-24:00", "09:00-12:00,13:30-23:59"])
+def test_hours_up_to_midnight_are_accepted(hours: str, tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text(f'id,name,lon,lat,level,hours\nS1,x,117.49,30.66,street,"{hours}"\n', "utf-8")
+    assert load_windows(path)["hours"].tolist() == [hours]
+
+
+@pytest.mark.parametrize("hours", ["09:00-24:30", "24:10-24:50", "13:00-25:00"])
+def test_hours_past_midnight_are_rejected(hours: str, tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text(f'id,name,lon,lat,level,hours\nS1,x,117.49,30.66,street,"{hours}"\n', "utf-8")
+    with pytest.raises(InputError, match="hours"):
+        load_windows(path)
 
 
 def test_handling_offices_follow_the_hierarchy() -> None:

@@ -4,9 +4,10 @@ The stages run in the product's one-way order (DESIGN.md §3):
 
 1. **routing** — for a geographic scenario, plan the EMS pickups of every window whose
    cases mail originals (``routing.scenario``); the chosen plan replaces the scenario's
-   fixed pickup times, and ``pickups.csv``, ``routes.geojson``, ``routes.png``,
-   ``tradeoff.csv`` and ``routing.json`` join the report. Abstract scenarios (windows
-   without an admin code) keep their fixed pickup times;
+   fixed pickup times (parcels reach the processing centre when the planned van does), and
+   ``pickups.csv``, ``routes.geojson``, ``routes.png``, ``unserved.csv``, ``tradeoff.csv``
+   and ``routing.json`` join the report; unserved windows are warnings in ``summary.json``.
+   Abstract scenarios (windows without an admin code) keep their fixed pickup times;
 2. **staffing** — windows with ``clerks = "auto"`` get the simulation-verified hourly plan
    of :mod:`sim.staffing`; its evidence joins the report as ``staffing_plan.csv``,
    ``roster.csv`` and ``office_staffing.csv``;
@@ -109,6 +110,7 @@ def plan_routing(
     plan = plan_for_scenario(scenario, waiting_weight=waiting_weight, iterations=iterations)
     stages.routing_plan = plan
     stages.pickups = plan.simulation_pickups(scenario.process.separation.pickup_times)
+    stages.warnings.extend(plan.warnings())  # each line starts "routing: …"
     stages.notes.append(
         f"routing: {len(plan.chosen.pickups)} pickups/day at waiting weight "
         f"{plan.waiting_weight:g} yuan per parcel-hour"
