@@ -10,6 +10,7 @@ import simpy
 
 from sim.calendar import Timetable
 from sim.distributions import Distribution
+from sim.models.delays import working_days
 
 
 def coordinate(
@@ -19,5 +20,4 @@ def coordinate(
     rng: np.random.Generator,
 ) -> Generator[Any, Any, None]:
     """Inter-office coordination taking a number of working days (office hours only)."""
-    done = timetable.add_working_days(env.now, coordination_days.sample(rng))
-    yield env.timeout(max(0.0, done - env.now))
+    yield from working_days(env, timetable, coordination_days.sample(rng))

@@ -19,6 +19,7 @@ import simpy
 
 from sim.calendar import Timetable
 from sim.distributions import Distribution
+from sim.models.delays import working_days
 
 
 @dataclass
@@ -134,9 +135,7 @@ def remote_review(
     rng: np.random.Generator,
 ) -> Generator[Any, Any, None]:
     """An office elsewhere: review takes a drawn share of the statutory limit (working days)."""
-    days = share_of_limit.sample(rng) * max(limit_working_days, 1)
-    done = timetable.add_working_days(env.now, days)
-    yield env.timeout(max(0.0, done - env.now))
+    yield from working_days(env, timetable, share_of_limit.sample(rng) * max(limit_working_days, 1))
 
 
 def supplement_round(
@@ -146,5 +145,4 @@ def supplement_round(
     rng: np.random.Generator,
 ) -> Generator[Any, Any, None]:
     """The applicant is asked for more papers and sends them (working days)."""
-    done = timetable.add_working_days(env.now, supplement_days.sample(rng))
-    yield env.timeout(max(0.0, done - env.now))
+    yield from working_days(env, timetable, supplement_days.sample(rng))
