@@ -17,6 +17,7 @@ from pathlib import Path
 
 from routing.batching import PickupPlan
 from routing.build import SECONDS_PER_MINUTE
+from tongban.clock import format_clock
 
 PICKUP_COLUMNS = ("window_id", "pickup_time", "vehicle", "slot", "parcels")
 TRADEOFF_COLUMNS = (
@@ -33,10 +34,7 @@ TRADEOFF_COLUMNS = (
 )
 
 
-def clock(minutes: float) -> str:
-    """Minutes from midnight → ``HH:MM``."""
-    total = round(minutes)
-    return f"{total // 60:02d}:{total % 60:02d}"
+clock = format_clock  # minutes from midnight → "HH:MM" (the name routing's modules use)
 
 
 def write_pickups_csv(plan: PickupPlan, path: Path) -> Path:

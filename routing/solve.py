@@ -24,6 +24,7 @@ from routing.problem import RoutingProblem
 from routing.pyvrp_backend import solve_pyvrp
 from routing.result import Route, RoutingResult, SolveStatus, Unserved, route_cost, schedule_route
 from routing.stopping import StoppingCriterion
+from tongban.clock import format_clock
 from tongban.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,7 @@ Backend = Callable[[RoutingProblem, StoppingCriterion, int, bool], BackendOutcom
 def _when(problem: RoutingProblem, t: int) -> str:
     """A time for messages: ``HH:MM`` on geographic problems, else the problem's units."""
     if problem.geographic:
-        minutes = round(t / problem.time_scale)
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return format_clock(t / problem.time_scale)
     return f"{t / problem.time_scale:g}"
 
 

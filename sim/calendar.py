@@ -22,6 +22,8 @@ from typing import Literal
 
 import numpy as np
 
+from tongban.clock import parse_clock
+
 logger = logging.getLogger(__name__)
 
 MINUTES_PER_DAY = 1440.0
@@ -128,15 +130,6 @@ class WorkCalendar:
         """Boolean array: is day ``0..days-1`` a working day."""
         self._extend(days)
         return np.array(self._working[:days], dtype=bool)
-
-
-def parse_clock(text: str) -> float:
-    """``"HH:MM"`` → minutes after midnight (``"24:00"`` allowed)."""
-    hours_text, _, minutes_text = text.partition(":")
-    hours, minutes = int(hours_text), int(minutes_text or 0)
-    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
-        raise ValueError(f"time {text!r} is not HH:MM between 00:00 and 24:00")
-    return hours * 60.0 + minutes
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from sim.results import (
     WindowRow,
 )
 from sim.stats import LogHistogram, nanmean, t_halfwidth
+from tongban.clock import format_clock
 
 
 def summarise(
@@ -68,7 +69,7 @@ def _pickup_rows(compiled: CompiledScenario) -> list[tuple[str, str]]:
     rows = []
     for window in compiled.windows:
         for minute in compiled.pickups.times_for(window.spec.id):
-            rows.append((window.spec.id, f"{int(minute // 60):02d}:{int(minute % 60):02d}"))
+            rows.append((window.spec.id, format_clock(minute)))
     return rows
 
 

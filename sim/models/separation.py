@@ -24,16 +24,7 @@ import simpy
 
 from sim.calendar import MINUTES_PER_DAY, Timetable, parse_clock
 from sim.distributions import Distribution
-
-
-def clock_text(minutes: float) -> str:
-    """Minutes after midnight → ``"HH:MM"``, rounded to the nearest minute.
-
-    Rounds like ``routing.outputs.clock`` so ``pickups.csv`` written by either layer
-    shows the same time for the same plan.
-    """
-    total = round(minutes)
-    return f"{total // 60:02d}:{total % 60:02d}"
+from tongban.clock import format_clock
 
 
 @dataclass(frozen=True)
@@ -124,7 +115,7 @@ class PickupSchedule:
         """``(window_id, "HH:MM")`` pairs for ``pickups.csv``."""
         out: list[tuple[str, str]] = []
         for window, times in sorted(self.by_window.items()):
-            out.extend((window, clock_text(t)) for t in times)
+            out.extend((window, format_clock(t)) for t in times)
         return out
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from sim.staffing.day import MINUTES_PER_HOUR, OpenDay
 from sim.staffing.evaluate import HourlyServiceLevels, WaitTarget, ratio_levels
 from sim.staffing.service import ServiceSampler
+from tongban.clock import format_clock
 from tongban.errors import InputError
 
 HOURS_PER_DAY = 24
@@ -32,7 +33,7 @@ HOURS_PER_DAY = 24
 def _clock(minutes: float) -> str:
     if minutes != int(minutes):
         raise InputError("the engine takes opening times in whole minutes", field="hours")
-    return f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
+    return format_clock(minutes)
 
 
 class EngineWindowEvaluator:
