@@ -173,15 +173,24 @@ def staff_office(demand: OfficeDemand, settings: OfficeSettings | None = None) -
             f"{settings.target_share:.0%}); the review effort may exceed the limit itself"
         )
     verify = _sample(demand, settings, settings.verify_replications, verify_seed)
-    share, ci95, lower, mean_days = _within_limit(demand, settings, verify, [chosen])[0]
-    while lower < settings.target_share and chosen < cap:
+    plan = _office_plan(demand, settings, verify, chosen)
+    while plan.within_limit_lower95 < settings.target_share and chosen < cap:
         chosen += 1
-        share, ci95, lower, mean_days = _within_limit(demand, settings, verify, [chosen])[0]
+        plan = _office_plan(demand, settings, verify, chosen)
+    return plan
+
+
+def _office_plan(
+    demand: OfficeDemand, settings: OfficeSettings, sampled: SampledDays, reviewers: int
+) -> OfficePlan:
+    """The figures of ``reviewers`` on already sampled verification replications."""
+    share, ci95, lower, mean_days = _within_limit(demand, settings, sampled, [reviewers])[0]
+    load = demand.cases_per_working_day * demand.review_hours.mean / settings.hours_per_day
     return OfficePlan(
         office_id=demand.office_id,
-        reviewers=chosen,
+        reviewers=reviewers,
         cases_per_working_day=demand.cases_per_working_day,
-        utilisation=load / chosen,
+        utilisation=load / reviewers,
         within_limit_share=share,
         within_limit_ci95=ci95,
         within_limit_lower95=lower,
@@ -198,15 +207,4 @@ def evaluate_office(
         raise InputError("reviewers must be >= 1", field="reviewers")
     verify_seed = np.random.SeedSequence(settings.seed).spawn(2)[1]
     sampled = _sample(demand, settings, settings.verify_replications, verify_seed)
-    share, ci95, lower, mean_days = _within_limit(demand, settings, sampled, [reviewers])[0]
-    load = demand.cases_per_working_day * demand.review_hours.mean / settings.hours_per_day
-    return OfficePlan(
-        office_id=demand.office_id,
-        reviewers=reviewers,
-        cases_per_working_day=demand.cases_per_working_day,
-        utilisation=load / reviewers,
-        within_limit_share=share,
-        within_limit_ci95=ci95,
-        within_limit_lower95=lower,
-        mean_days=mean_days,
-    )
+    return _office_plan(demand, settings, sampled, reviewers)
