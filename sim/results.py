@@ -81,7 +81,7 @@ class OfficeRow:
     reviewers: int
     utilisation: float
     within_limit_share: float
-    arrivals_per_day: float
+    arrivals_per_day: float  # cases arriving per working day of the office calendar
     in_office_mean: float
     sojourn_mean_days: float
 

@@ -240,10 +240,24 @@ def _matter_staffing(compiled: CompiledScenario) -> list[MatterStaffingRow]:
     ]
 
 
+def office_working_days(compiled: CompiledScenario) -> float:
+    """Working days of the offices' calendar in the statistics period (fractions at the ends)."""
+    scenario = compiled.scenario
+    lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
+    windows_always = scenario_calendar(scenario).kind == "always"
+    calendar = scenario_calendar(scenario, "always" if windows_always else "cn-workdays")
+    return sum(
+        _overlap(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, lo, hi) / MINUTES_PER_DAY
+        for day in _period_days(compiled)
+        if calendar.is_working_day(day)
+    )
+
+
 def _offices(
     compiled: CompiledScenario, results: list[ReplicationResult], period: float
 ) -> list[OfficeRow]:
     rows = []
+    working_days = office_working_days(compiled)
     for index, spec in enumerate(compiled.scenario.offices):
         stats = [r.offices[index] for r in results]
         judged = [r.office_judged.get(index, [0, 0]) for r in results]
@@ -263,9 +277,9 @@ def _offices(
                 reviewers=spec.reviewers,
                 utilisation=nanmean(busy),
                 within_limit_share=nanmean(within),
-                arrivals_per_day=float(np.mean([s.arrivals for s in stats]))
-                / period
-                * MINUTES_PER_DAY,
+                arrivals_per_day=float(np.mean([s.arrivals for s in stats])) / working_days
+                if working_days > 0
+                else math.nan,
                 in_office_mean=float(np.mean([s.area_in_office for s in stats])) / period,
                 sojourn_mean_days=nanmean(sojourn),
             )

@@ -39,7 +39,9 @@ def office_scenario(days: int = 150) -> dict[str, Any]:
 def test_littles_law_at_the_office_and_case_accounting() -> None:
     result = simulate(parse_scenario(office_scenario()))
     office = result.offices[0]
-    arrivals_per_minute = office.arrivals_per_day / 1440.0
+    period_minutes = (result.days - result.warmup_days) * 1440.0
+    # Little's law over calendar time: λ = cases per minute of the statistics period
+    arrivals_per_minute = office.cases / period_minutes
     sojourn_minutes = office.sojourn_mean_days * 1440.0
     assert office.cases > 0
     assert math.isclose(office.in_office_mean, arrivals_per_minute * sojourn_minutes, rel_tol=0.05)
@@ -47,7 +49,6 @@ def test_littles_law_at_the_office_and_case_accounting() -> None:
     for accounting in result.accounting:
         assert accounting.created == accounting.completed + accounting.in_system
     window = result.windows[0]
-    period_minutes = (result.days - result.warmup_days) * 1440.0
     # Little's law over calendar time: L = λ W with λ = visits per minute of the period
     assert math.isclose(
         window.queue_length_mean,

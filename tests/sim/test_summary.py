@@ -8,7 +8,7 @@ import pytest
 
 from sim.results import SimulationResult
 from sim.run import simulate
-from sim.scenarios.loader import parse_scenario
+from sim.scenarios.loader import load_scenario, parse_scenario
 
 PER_HOUR = 10.0
 
@@ -64,3 +64,11 @@ def test_staffing_arrivals_per_day_are_per_day_of_that_type(result: SimulationRe
     weekend = [by_key[("W2", "restday", h)] for h in (9, 10, 11)]
     assert sum(weekend) / 3 == pytest.approx(PER_HOUR, rel=0.12)
     assert not any(w == "W1" and t == "restday" for w, t, _ in by_key)
+
+
+def test_office_arrivals_per_day_are_per_working_day() -> None:
+    scenario = load_scenario("chizhou").model_copy(update={"replications": 1})
+    office_rows = simulate(scenario, replications=1).offices
+    total = sum(row.arrivals_per_day for row in office_rows)
+    # inbound demand: 30 cases per working day over the two offices (chizhou.toml)
+    assert total == pytest.approx(30.0, rel=0.1)
