@@ -106,6 +106,7 @@ def check_destination(destination: Path) -> None:
     a report folder tongban wrote earlier — never a folder holding anything else.
     """
     if not destination.exists():
+        _check_writable_parent(destination)
         return
     if not destination.is_dir():
         raise InputError(f"--out {destination} exists and is not a folder", field="out")
@@ -115,6 +116,18 @@ def check_destination(destination: Path) -> None:
             "(no summary.json written by tongban); choose a new or empty folder",
             field="out",
         )
+
+
+def _check_writable_parent(destination: Path) -> None:
+    """The folder that will hold ``destination`` exists (or can be made) and takes writes."""
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=f".{destination.name}-probe-", dir=destination.parent))
+        probe.rmdir()
+    except OSError as exc:
+        raise InputError(
+            f"--out {destination}: cannot write there ({exc.strerror or exc})", field="out"
+        ) from None
 
 
 @contextmanager

@@ -111,4 +111,9 @@ def load_scenario(name_or_path: str) -> Scenario:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
+    except UnicodeDecodeError:
+        raise InputError(f"scenario {path}: not a UTF-8 text file", field="scenario") from None
+    except OSError as exc:
+        message = f"scenario {path}: cannot be read ({exc.strerror})"
+        raise InputError(message, field="scenario") from None
     return parse_scenario(data, str(path))

@@ -64,6 +64,9 @@ from tongban.errors import InputError
 logger = logging.getLogger(__name__)
 
 IntArray = npt.NDArray[np.int64]
+# Arrivals one evaluation may sample (replications × a day's arrivals); beyond this the
+# arrays no longer fit comfortably in memory (~16 bytes per arrival and plan).
+MAX_SAMPLED_ARRIVALS = 50_000_000
 
 
 class StaffingInfeasibleError(InputError):
@@ -212,6 +215,14 @@ def staff_window(
     rates = [float(r) for r in rates_per_hour]
     if not rates:
         raise InputError("the window needs at least one opening hour", field="per_hour")
+    replications = max(settings.search_replications, settings.verify_replications)
+    if sum(rates) * replications > MAX_SAMPLED_ARRIVALS:
+        raise InputError(
+            f"{sum(rates):,.0f} arrivals a day × {replications} replications is "
+            f"more than the staffing simulation samples at once ({MAX_SAMPLED_ARRIVALS:,}); "
+            "split the window or lower the replications",
+            field="per_hour",
+        )
     problem = _Problem(
         evaluator or DiscreteEventEvaluator(),
         rates,

@@ -91,6 +91,7 @@ BAD_FIELDS = {
     "infinite_service_mean.toml": "demand.0.service_minutes.exponential.mean",
     "nan_target.toml": "targets.wait_minutes",
     "negative_rate.toml": "demand.0.per_hour",
+    "not_utf8.toml": "not a UTF-8 text file",
     "overlapping_hours.toml": "windows.0.hours",
     "shift_ends_before_start.toml": "windows.0.shifts.0",
     "unknown_key.toml": "windows.0.colour",

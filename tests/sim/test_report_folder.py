@@ -47,3 +47,12 @@ def test_an_empty_folder_is_used(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", _short_mmc(tmp_path), "-r", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "turnaround.csv").is_file()
+
+
+def test_an_unwritable_out_is_refused_before_any_work(tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x", "utf-8")
+    result = runner.invoke(app, ["simulate", "mmc", "--out", str(blocker / "report")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --out") and "cannot write there" in result.stderr
+    assert "simulating" not in result.output

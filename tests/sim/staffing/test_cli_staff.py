@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,11 @@ def test_unverified_plan_warns_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> N
     assert result.exit_code == 2, result.output
     assert json.loads(result.stdout)["windows"][0]["verified"] is False
     assert "plan NOT verified" in result.stderr and "09:00" in result.stderr
+
+
+def test_demand_too_large_to_sample_is_refused_at_once() -> None:
+    started = time.perf_counter()
+    result = CliRunner().invoke(app, ["staff", "--rates", "100000"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "replications" in result.stderr
+    assert time.perf_counter() - started < 10.0
