@@ -22,6 +22,7 @@ EXPECTED_ERRORS = {
     "bad_calendar.toml": ["windows.0.calendar", "'always' or 'cn-workdays'"],
     "bad_distribution.toml": ["demand.0.service_minutes", "'weibull'", "'exponential'"],
     "bad_toml.toml": ["not valid TOML"],
+    "not_utf8.toml": ["not_utf8.toml", "not a UTF-8 text file"],
     "infinite_rate.toml": ["demand.0.per_hour", "finite number"],
     "infinite_service_mean.toml": ["demand.0.service_minutes.exponential.mean", "finite number"],
     "nan_target.toml": ["targets.wait_minutes", "finite number"],
