@@ -187,28 +187,16 @@ def test_weekend_hours_are_reported_as_rest_days() -> None:
     assert day_types == {"workday", "restday"}
 
 
-def test_friday_before_national_day_end_to_end() -> None:
+def test_friday_before_national_day_end_to_end(joint_scenario: Any) -> None:
     """Handed in Fri 2025-09-26; review takes exactly 5 working days → done Fri Oct 10."""
-    data = {
-        "name": "national day",
-        "start_date": "2025-09-26",
-        "days": 1,
-        "drain_days": 30,
-        "replications": 1,
-        # morning window: every case reaches the office before it closes on Friday
-        "windows": [{"id": "W1", "clerks": 3, "hours": [["09:00", "12:00"]]}],
-        "demand": [{"window": "W1", "matter": "1-31", "per_hour": 4.0, "mode": "joint"}],
-        "matters": {"1-31": {"limit_working_days": 5}},
-        "process": {
-            "window": {"incomplete_share": 0.0},
-            "joint": {"coordination_days": {"dist": "deterministic", "value": 0.0}},
-            "office": {
-                "remote_share_of_limit": {"dist": "deterministic", "value": 1.0},
-                "supplement_share": 0.0,
-            },
-            "return": {"online_delivery_minutes": {"dist": "deterministic", "value": 0.0}},
-        },
-    }
+    # morning window: every case reaches the office before it closes on Friday
+    data = joint_scenario(
+        {"dist": "deterministic", "value": 1.0},
+        start_date="2025-09-26",
+        days=1,
+        drain_days=30,
+        replications=1,
+    )
     result = simulate(parse_scenario(data))
     (row,) = result.turnaround
     assert row.cases > 5

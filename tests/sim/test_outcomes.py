@@ -25,48 +25,28 @@ def test_day_quantile_is_the_inverted_cdf_quantile(counts: list[int], q: float) 
     assert day_quantile(np.asarray(counts), q) == expected
 
 
-def _scenario(review_share: dict[str, Any], **process: Any) -> dict[str, Any]:
-    """One window, one joint matter with a 5-day limit, review a share of that limit."""
-    return {
-        "name": "outcomes",
-        "start_date": "2025-03-03",
-        "days": 20,
-        "drain_days": 60,
-        "replications": 2,
-        "seed": 11,
-        "windows": [{"id": "W1", "clerks": 3, "hours": [["09:00", "12:00"]]}],
-        "demand": [{"window": "W1", "matter": "1-31", "per_hour": 4.0, "mode": "joint"}],
-        "matters": {"1-31": {"limit_working_days": 5}},
-        "process": {
-            "window": {"incomplete_share": 0.0},
-            "joint": {"coordination_days": {"dist": "deterministic", "value": 0.0}},
-            "office": {"remote_share_of_limit": review_share, "supplement_share": 0.0},
-            "return": {"online_delivery_minutes": {"dist": "deterministic", "value": 0.0}},
-            **process,
-        },
-    }
-
-
 def _run(data: dict[str, Any]) -> SimulationResult:
     return simulate(parse_scenario(data))
 
 
-def test_reviews_longer_than_the_limit_are_never_within_it() -> None:
-    (row,) = _run(_scenario({"dist": "deterministic", "value": 1.4})).turnaround
+def test_reviews_longer_than_the_limit_are_never_within_it(joint_scenario: Any) -> None:
+    (row,) = _run(joint_scenario({"dist": "deterministic", "value": 1.4})).turnaround
     assert row.cases > 50
     assert row.within_limit_share == 0.0 and row.end_to_end_within_limit_share == 0.0
     assert row.handling_days_mean >= 7.0
 
 
-def test_a_spread_of_review_times_gives_a_share_and_ordered_quantiles() -> None:
-    (row,) = _run(_scenario({"dist": "uniform", "low": 0.4, "high": 1.6})).turnaround
+def test_a_spread_of_review_times_gives_a_share_and_ordered_quantiles(
+    joint_scenario: Any,
+) -> None:
+    (row,) = _run(joint_scenario({"dist": "uniform", "low": 0.4, "high": 1.6})).turnaround
     # review takes U(2, 8) working days against a 5-day limit: about half within
     assert 0.2 < row.within_limit_share < 0.8
     assert row.days_p50 < row.days_p95 and row.days_p50 <= row.days_p90 <= row.days_p95
 
 
-def test_trips_saved_count_the_journeys_and_their_kilometres() -> None:
-    data = _scenario({"dist": "deterministic", "value": 0.5})
+def test_trips_saved_count_the_journeys_and_their_kilometres(joint_scenario: Any) -> None:
+    data = joint_scenario({"dist": "deterministic", "value": 0.5})
     data["trips"] = {
         "trips_per_case": 2.0,
         "home_distance_km": {"dist": "deterministic", "value": 100.0},
