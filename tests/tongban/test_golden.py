@@ -1,0 +1,58 @@
+"""Golden report: the same seed gives byte-identical report files across refactors.
+
+``tests/data/golden/chizhou_small.toml`` runs the whole pipeline (routing → staffing →
+simulation → report). The SHA-256 of every text file of the report is pinned in
+``tests/data/golden/expected.json``; ``summary.json`` is compared without its wall-clock
+fields. Pictures (PNG) are left out: their bytes depend on the matplotlib build, not on us.
+
+A change that *means* to alter results (a model change) regenerates the pins with
+``TONGBAN_UPDATE_GOLDEN=1 pytest tests/tongban/test_golden.py`` and says so in its commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tongban.cli import app
+
+GOLDEN = Path(__file__).parents[1] / "data" / "golden"
+WALL_CLOCK = ("started", "finished", "wall_seconds")
+pytestmark = pytest.mark.xdist_group("tongban-run")
+
+
+def _digest(path: Path) -> str:
+    if path.name == "summary.json":
+        summary = json.loads(path.read_text("utf-8"))
+        for key in WALL_CLOCK:
+            summary.pop(key, None)
+        data = json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    else:
+        data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def report_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 per text file of a report folder (PNG pictures left out)."""
+    return {
+        p.name: _digest(p) for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".png"
+    }
+
+
+def test_same_seed_gives_the_pinned_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["run", str(GOLDEN / "chizhou_small.toml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    digests = report_digests(out)
+    expected_path = GOLDEN / "expected.json"
+    if os.environ.get("TONGBAN_UPDATE_GOLDEN") == "1":
+        expected_path.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", "utf-8")
+    expected = json.loads(expected_path.read_text("utf-8"))
+    assert sorted(digests) == sorted(expected), "report files differ from the pinned set"
+    changed = [name for name in expected if digests[name] != expected[name]]
+    assert not changed, f"files differ from the golden run: {changed}"
