@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Geod
 from pyproj.exceptions import CRSError
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 STORAGE_CRS = "EPSG:4326"
 # Albers equal-area conic for China (standard parallels 25°N and 47°N): areas and plots.

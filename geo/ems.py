@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from geo import units
 from geo.crs import geodesic_m
 from geo.ems_schedule import Leg, deterministic_arrival, sample_arrivals
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 NANJING = "320100"
 # Published trunk routes into Nanjing (stops in flight order towards Nanjing).

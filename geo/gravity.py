@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from geo import population, units
 from geo.crs import geodesic_m
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 DEFAULT_DECAY = 1.0
 DEFAULT_FLOOR_KM = 50.0

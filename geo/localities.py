@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 @dataclass(frozen=True)

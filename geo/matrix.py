@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 EARTH_MEAN_RADIUS_M = 6_371_008.8  # IUGG mean radius of the WGS 84 ellipsoid
 DEFAULT_SPEED_KMH = 50.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo import units
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 HANDLING_LEVELS = ("province", "prefecture", "county")
 

@@ -21,7 +21,7 @@ from typing import Literal
 import pandas as pd
 
 from geo import units as units_mod
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 SpreadMethod = Literal["equal", "area"]
 CENSUS_2020_PROVINCE_TOTAL = 1_409_778_724

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import STORAGE_CRS
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 Level = Literal["province", "prefecture", "county"]
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")

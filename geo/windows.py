@@ -23,7 +23,7 @@ import pandas as pd
 from geo import units
 from geo.crs import STORAGE_CRS, check_lon_lat, parse_crs, to_storage
 from geo.localities import get_locality
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 DEFAULT_HOURS = "09:00-12:00,13:30-17:00"
 UNIT_LEVELS = ("province", "prefecture", "county")

@@ -49,7 +49,7 @@ from routing.slot_choice import (
 from routing.solve import solve
 from routing.stopping import StoppingCriterion
 from routing.waiting import waiting_hours
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 __all__ = [
     "Pickup",

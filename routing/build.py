@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from geo.matrix import distance_duration_matrix, great_circle_m
 from routing.problem import Depot, RoutingProblem, Stop, VehicleType
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 MatrixFunction = Callable[
     [Sequence[float], Sequence[float]], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]

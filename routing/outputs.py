@@ -17,7 +17,7 @@ from pathlib import Path
 
 from routing.batching import PickupPlan
 from routing.build import SECONDS_PER_MINUTE
-from tongban.clock import format_clock
+from tongban.kernel.clock import format_clock
 
 PICKUP_COLUMNS = ("window_id", "pickup_time", "vehicle", "slot", "parcels")
 TRADEOFF_COLUMNS = (

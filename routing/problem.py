@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 IntMatrix = npt.NDArray[np.int64]
 

@@ -5,7 +5,7 @@ CVRPLIB/DIMACS convention (Euclidean distance ×10, truncated; travel time equal
 distance; windows and service times ×10 as well), so reported distances are matrix
 units / 10. Capacitated instances without time windows (Uchoa X) use TSPLIB ``EUC_2D``
 (Euclidean distance rounded to the nearest integer). Malformed files raise
-:class:`tongban.errors.InputError` naming the file and line.
+:class:`tongban.kernel.errors.InputError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routing.problem import Depot, RoutingProblem, Stop, VehicleType
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 DIMACS = "dimacs"  # ×10, truncated
 TSPLIB = "tsplib"  # nearest integer

@@ -36,7 +36,7 @@ from routing.outputs import (
     write_tradeoff_csv,
 )
 from routing.stopping import StoppingCriterion
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def scenario_sites(
     name_or_path: str | Any, assumptions: RoutingAssumptions
 ) -> tuple[str, dict[str, tuple[DepotSite, list[WindowSite]]]]:
     """Scenario name and, per prefecture code, its centre and the windows with parcels."""
-    from sim.calendar import OpeningHours
+    from tongban.kernel.hours import OpeningHours
 
     load_scenario, compile_scenario, units = _layers()
     scenario = load_scenario(name_or_path) if isinstance(name_or_path, str) else name_or_path
@@ -233,7 +233,7 @@ class ScenarioPlan:
         :meth:`unserved_windows`) has no planned van: it keeps the fixed ``default`` times
         and the EMS model's own collection from the window, as without a routing plan.
         """
-        from sim.models.separation import PickupSchedule
+        from tongban.kernel.pickups import PickupSchedule
 
         return PickupSchedule.from_handovers(list(default), self.centre_handovers())
 

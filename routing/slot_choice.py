@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from routing.build import SECONDS_PER_MINUTE, DepotSite, VehicleSpec, WindowSite
 from routing.waiting import parcels_per_pickup, waiting_hours
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 CENTS = 100  # CP-SAT objective in 1/100 yuan

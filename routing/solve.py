@@ -24,8 +24,8 @@ from routing.problem import RoutingProblem
 from routing.pyvrp_backend import solve_pyvrp
 from routing.result import Route, RoutingResult, SolveStatus, Unserved, route_cost, schedule_route
 from routing.stopping import StoppingCriterion
-from tongban.clock import format_clock
-from tongban.errors import InputError
+from tongban.kernel.clock import format_clock
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
+from sim.calendar import Timetable, WorkCalendar
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 
 WORKDAYS = 5  # Monday–Friday: the weekday factors a make-up working day averages
 

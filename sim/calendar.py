@@ -15,18 +15,17 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
 
-from tongban.clock import parse_clock
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 
 logger = logging.getLogger(__name__)
 
-MINUTES_PER_DAY = 1440.0
 CalendarKind = Literal["always", "cn-workdays"]
 
 _CHINESE_CALENDAR_YEARS = range(2004, 2027)
@@ -130,37 +129,6 @@ class WorkCalendar:
         """Boolean array: is day ``0..days-1`` a working day."""
         self._extend(days)
         return np.array(self._working[:days], dtype=bool)
-
-
-@dataclass(frozen=True)
-class OpeningHours:
-    """Open intervals of one day in minutes after midnight, sorted and non-overlapping."""
-
-    intervals: tuple[tuple[float, float], ...]
-
-    @classmethod
-    def from_strings(cls, pairs: Iterable[Sequence[str]]) -> OpeningHours:
-        """Build from ``[["09:00", "12:00"], ["13:30", "17:00"]]``."""
-        return cls(tuple(sorted((parse_clock(a), parse_clock(b)) for a, b in pairs)))
-
-    @property
-    def minutes_per_day(self) -> float:
-        """Open minutes in one open day."""
-        return sum(end - start for start, end in self.intervals)
-
-    @property
-    def always_open(self) -> bool:
-        """Whether the hours cover the full day."""
-        return self.intervals == ((0.0, MINUTES_PER_DAY),)
-
-    def open_hours(self) -> list[int]:
-        """Hours of day (0–23) that overlap an open interval."""
-        hours = []
-        for hour in range(24):
-            lo, hi = hour * 60.0, hour * 60.0 + 60.0
-            if any(min(hi, end) > max(lo, start) for start, end in self.intervals):
-                hours.append(hour)
-        return hours
 
 
 class Timetable:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 if TYPE_CHECKING:
     from sim.overlays import LocalCatalog

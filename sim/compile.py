@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import OpeningHours
 from sim.distributions import Distribution, Sampler
 from sim.matters import MatterFacts, locality_matter_ids, national_matters
-from sim.models.separation import PickupSchedule
 from sim.scenarios.schema import Demand, Scenario, Window
 from sim.theory import min_servers
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
+from tongban.kernel.hours import OpeningHours
+from tongban.kernel.pickups import PickupSchedule
 
 logger = logging.getLogger(__name__)
 

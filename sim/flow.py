@@ -29,7 +29,7 @@ import numpy as np
 import simpy
 
 from sim.arrivals import demand_factor
-from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.calendar import Timetable
 from sim.compile import CompiledScenario, InboundPlan, MatterPlan
 from sim.models import joint, office, online, return_, separation
 from sim.models.mail import TransitModel
@@ -38,6 +38,7 @@ from sim.models.visits import VisitDraws
 from sim.models.window import WindowModel
 from sim.outcomes import Recorder
 from sim.records import Case
+from tongban.kernel.hours import MINUTES_PER_DAY
 
 FLOW_PURPOSES = ("locate", "handover", "office", "delivery", "inbound")
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 

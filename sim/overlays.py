@@ -5,7 +5,7 @@ runs) and lists the national matters its plan covers, with the local fields the 
 prints: its own batch and sequence, local lead and cooperating units, the district unit
 that implements the matter, the delivery form (实现形式) and status. The shipped overlays
 live in ``sim/data/overlays/<locality>.toml``; :func:`read_overlay_file` reads a planner's
-own file in the same format (bad files raise :class:`tongban.errors.InputError` naming the
+own file in the same format (bad files raise :class:`tongban.kernel.errors.InputError` naming the
 file and the field).
 
 With a locality, "batch" means the local plan's batch (Tianjin pulls two batch-3 matters
@@ -32,7 +32,7 @@ from sim.catalog import (
     read_data_file,
     unknown_matter,
 )
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 WindowLevel = Literal["province", "prefecture", "county", "township"]
 WINDOW_LEVELS: tuple[str, ...] = get_args(WindowLevel)

@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 from sim.arrivals import ArrivalGenerator
-from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
+from sim.calendar import Timetable, WorkCalendar
 from sim.compile import CompiledScenario
 from sim.flow import FLOW_PURPOSES, CaseFlow, FlowStreams
 from sim.models.mail import DistributionTransit, GeoTransit, TransitModel
@@ -33,6 +33,7 @@ from sim.models.window import WindowModel, WindowStats
 from sim.outcomes import MatterOutcome, Recorder
 from sim.records import Case, TraceWriter
 from sim.scenarios.schema import Scenario
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.results import SimulationResult
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 CSV_FILES = {
     "turnaround.csv": "turnaround",

@@ -15,16 +15,17 @@ import numpy as np
 import simpy
 
 from sim.arrivals import ArrivalGenerator
-from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar
+from sim.calendar import Timetable, WorkCalendar
 from sim.compile import CompiledScenario, compile_scenario
 from sim.distributions import Sampler
-from sim.models.separation import PickupSchedule
 from sim.models.window import WindowModel
 from sim.replication import run_replication
 from sim.results import SimulationResult
 from sim.scenarios.schema import Scenario
 from sim.stats import nanmean, t_halfwidth
 from sim.summary import summarise
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
+from tongban.kernel.pickups import PickupSchedule
 
 Progress = Callable[[int, int], None]
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from sim.arrivals import HourPieces
-from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.calendar import Timetable
 from sim.compile import CompiledScenario, WindowPlan
 from sim.models.window import DAY_TYPES
 from sim.outcomes import day_quantile
@@ -31,7 +31,8 @@ from sim.results import (
     WindowRow,
 )
 from sim.stats import LogHistogram, nanmean, t_halfwidth
-from tongban.clock import format_clock
+from tongban.kernel.clock import format_clock
+from tongban.kernel.hours import MINUTES_PER_DAY
 
 
 def summarise(

@@ -1,7 +1,7 @@
 """The ``tongban`` command line.
 
 Each area registers its commands from its own module in :mod:`tongban.commands`; this file
-only assembles them and turns :class:`tongban.errors.InputError` into exit code 2 with a
+only assembles them and turns :class:`tongban.kernel.errors.InputError` into exit code 2 with a
 one-line message (never a traceback).
 """
 
@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from tongban import __version__
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 class _Group(TyperGroup):

@@ -26,11 +26,12 @@ import numpy as np
 import simpy
 
 from sim.arrivals import ArrivalGenerator
-from sim.calendar import MINUTES_PER_DAY, Timetable
+from sim.calendar import Timetable
 from sim.distributions import Sampler
 from sim.models.visits import VisitPlan
 from sim.records import Case
 from sim.stats import Tally
+from tongban.kernel.hours import MINUTES_PER_DAY
 
 DAY_TYPES = ("workday", "restday")
 

@@ -1,6 +1,6 @@
 """Read a scenario (a path or a shipped name), validate it and explain what is wrong.
 
-Errors become :class:`tongban.errors.InputError` whose message names the field path
+Errors become :class:`tongban.kernel.errors.InputError` whose message names the field path
 (``windows.0.clerks``) and the allowed values or keys.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenarios.schema import Scenario
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 SCENARIO_PACKAGE = "sim.scenarios"
 

@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sim.calendar import OpeningHours, parse_clock
 from sim.distributions import Deterministic, Distribution, Lognormal, Triangular, Uniform
+from tongban.kernel.clock import parse_clock
+from tongban.kernel.hours import OpeningHours
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]

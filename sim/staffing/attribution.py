@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 @dataclass(frozen=True)

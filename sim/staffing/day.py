@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.arrivals import HourPieces
-from sim.calendar import OpeningHours
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
+from tongban.kernel.hours import OpeningHours
 
 MINUTES_PER_HOUR = 60.0
 

@@ -24,8 +24,8 @@ import numpy as np
 from sim.staffing.day import MINUTES_PER_HOUR, OpenDay
 from sim.staffing.evaluate import HourlyServiceLevels, WaitTarget, ratio_levels
 from sim.staffing.service import ServiceSampler
-from tongban.clock import format_clock
-from tongban.errors import InputError
+from tongban.kernel.clock import format_clock
+from tongban.kernel.errors import InputError
 
 HOURS_PER_DAY = 24
 

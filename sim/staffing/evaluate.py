@@ -48,7 +48,7 @@ import numpy.typing as npt
 
 from sim.staffing.day import OpenDay
 from sim.staffing.service import ServiceSampler
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

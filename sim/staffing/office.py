@@ -30,7 +30,7 @@ import numpy as np
 from sim.staffing.evaluate import Z_ONE_SIDED_95, Z_TWO_SIDED_95, SampledDays, simulate_waits
 from sim.staffing.search import StaffingInfeasibleError
 from sim.staffing.service import ServiceSampler
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 @dataclass(frozen=True)

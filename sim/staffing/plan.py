@@ -29,7 +29,7 @@ from sim.staffing.office import OfficeDemand, OfficePlan, OfficeSettings, staff_
 from sim.staffing.roster import Roster, ShiftTemplate, default_templates, solve_roster
 from sim.staffing.search import StaffingSettings, WindowPlan, staff_window, verify_plan
 from sim.staffing.service import ServiceSampler
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 COST_SCALE = 100  # CP-SAT needs integer costs: costs are rounded to 1/100 of a unit.
 

@@ -59,7 +59,7 @@ from sim.staffing.evaluate import (
     WindowEvaluator,
 )
 from sim.staffing.service import ServiceSampler
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 

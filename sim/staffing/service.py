@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.distributions import Deterministic, Exponential, Gamma, Lognormal
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 PARAMETRIC_NAMES = ("exponential", "deterministic", "lognormal", "gamma")
 

@@ -16,7 +16,7 @@ from geo.crs import (
     to_storage,
 )
 from geo.units import resolve
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def test_beijing_shanghai_geodesic_within_one_percent_of_1067_km() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from geo import gravity, population, units
 from geo.crs import geodesic_m
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def test_census_table_sums_to_the_published_total() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from geo.crs import geodesic_m
 from geo.matrix import distance_duration_matrix, great_circle_m
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def _points(n: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:

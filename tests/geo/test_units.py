@@ -8,7 +8,7 @@ import pytest
 
 from geo import units
 from geo.crs import STORAGE_CRS, geodesic_m
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def test_unit_counts_per_level_within_published_range() -> None:

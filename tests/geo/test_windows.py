@@ -10,7 +10,7 @@ from geo import units
 from geo.localities import LOCALITIES, get_locality
 from geo.offices import handling_office
 from geo.windows import load_windows, windows_for
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
 

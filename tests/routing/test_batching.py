@@ -15,7 +15,7 @@ from routing.build import DepotSite, MatrixFunction, VehicleSpec, WindowSite, si
 from routing.outputs import write_pickups_csv, write_routes_geojson, write_tradeoff_csv
 from routing.slot_choice import choose_schedules
 from routing.stopping import SolutionLimit
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 CENTRE = DepotSite("centre", 117.49, 30.66, open_min=450, cutoff_min=1110)
 HALLS = [

@@ -14,7 +14,7 @@ from routing.build import (
 )
 from routing.solve import solve
 from routing.stopping import SolutionLimit
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 CENTRE = DepotSite("Chizhou centre", 117.49, 30.66, open_min=450, cutoff_min=1110)
 HALLS = [

@@ -9,7 +9,7 @@ import pytest
 
 from routing.checker import check_solution
 from routing.readers import DIMACS, TSPLIB, euclidean_matrix, read_instance, read_solution
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def test_solomon_c101_fields(bench: Path) -> None:

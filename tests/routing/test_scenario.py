@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from routing.scenario import RoutingAssumptions, ScenarioPlan, plan_for_scenario
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,8 @@ def _proxy_post_days(scenario: object, schedule: object) -> float:
 
 
 def test_simulated_turnaround_follows_the_pickup_plan(chizhou: ScenarioPlan) -> None:
-    from sim.models.separation import PickupSchedule
     from sim.scenarios.loader import load_scenario
+    from tongban.kernel.pickups import PickupSchedule
 
     scenario = load_scenario("chizhou")
     planned = chizhou.simulation_pickups(["16:00"])

@@ -12,7 +12,7 @@ from routing.problem import Depot, RoutingProblem, Stop, VehicleType
 from routing.readers import read_instance, read_solution
 from routing.solve import FLEET_REASON, solve
 from routing.stopping import MaxRuntime, SolutionLimit, StoppingCriterion
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def _gap(bench: Path, name: str, distance: float) -> float:

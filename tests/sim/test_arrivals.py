@@ -7,9 +7,10 @@ from datetime import date
 import numpy as np
 
 from sim.arrivals import ArrivalGenerator, demand_factor
-from sim.calendar import OpeningHours, Timetable, WorkCalendar
+from sim.calendar import Timetable, WorkCalendar
 from sim.run import simulate
 from sim.scenarios.loader import parse_scenario
+from tongban.kernel.hours import OpeningHours
 
 
 def test_counts_follow_hourly_profile_weekday_and_month() -> None:

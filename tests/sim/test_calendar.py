@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from sim.calendar import MINUTES_PER_DAY, OpeningHours, Timetable, WorkCalendar, parse_clock
+from sim.calendar import Timetable, WorkCalendar
+from tongban.kernel.clock import parse_clock
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 
 
 def minute_of(calendar: WorkCalendar, day: date, clock: str) -> float:

@@ -21,7 +21,7 @@ from sim.catalog import (
     read_data_file,
 )
 from sim.overlays import load_overlay
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 # Statutory limits allowed by ../shared/PARAMETERS.md: statute reference -> working days.
 PARAMETERS_LIMITS: dict[str, int] = {

@@ -17,7 +17,7 @@ from sim.overlays import (
     read_overlay_file,
     select_rows,
 )
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "catalog"
 

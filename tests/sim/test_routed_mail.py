@@ -16,12 +16,12 @@ import pytest
 from geo import ems
 from sim.compile import compile_scenario
 from sim.models import mail
-from sim.models.separation import PickupSchedule
 from sim.records import Case
 from sim.replication import run_replication
 from sim.run import _homes
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
+from tongban.kernel.pickups import PickupSchedule
 
 QINGYANG = "341723"
 REPLICATIONS = 6

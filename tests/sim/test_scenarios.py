@@ -8,7 +8,7 @@ import pytest
 
 from sim.compile import compile_scenario
 from sim.scenarios.loader import load_scenario, parse_scenario, shipped_names
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 BAD = Path(__file__).parents[1] / "data" / "scenarios"
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from tongban import __version__
 from tongban.cli import _Group, app
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 runner = CliRunner()
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongban.clock import format_clock, parse_clock
+from tongban.kernel.clock import format_clock, parse_clock
 
 
 @given(st.integers(0, 24 * 60))

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 geo_app = typer.Typer(
     help="Administrative units, windows, EMS transit and maps.", no_args_is_help=True

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def _budget(seconds: float | None, iterations: int | None, default: float) -> float | None:

@@ -35,7 +35,7 @@ import typer
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from tongban.commands.simulate import check_run_options, print_summary, run_simulation
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sim.compile import compile_scenario
-from sim.models.separation import PickupSchedule
 from sim.report import check_destination, write_report
 from sim.results import SimulationResult
 from sim.run import Progress as ProgressCallback
 from sim.run import simulate
 from sim.scenarios.loader import load_scenario
 from tongban import __version__
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
+from tongban.kernel.pickups import PickupSchedule
 
 
 @contextmanager

@@ -38,7 +38,7 @@ from sim.staffing.plan import StaffingReport, WindowDayDemand, WindowStaffing, s
 from sim.staffing.roster import ShiftTemplate
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import parametric
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 
 def parse_rates(text: str) -> tuple[float, ...]:

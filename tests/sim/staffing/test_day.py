@@ -15,7 +15,7 @@ from sim.staffing.day import OpenDay
 from sim.staffing.evaluate import SampledDays, sample_days, simulate_waits
 from sim.staffing.scenario import window_demands
 from sim.staffing.service import Scaled, ServiceMix, mixture, parametric
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 DATA = Path(__file__).parents[2] / "data" / "staffing"
 LUNCH = [(540.0, 720.0), (810.0, 1020.0)]  # 09:00-12:00, 13:30-17:00

@@ -7,7 +7,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from sim.staffing.roster import ShiftTemplate, default_templates, solve_roster
-from tongban.errors import InputError
+from tongban.kernel.errors import InputError
 
 HOURS = list(range(9, 17))
 

@@ -136,7 +136,7 @@ def test_cap_that_erlang_accepts_but_time_variation_needs_more() -> None:
 
 
 def test_invalid_targets_and_settings() -> None:
-    from tongban.errors import InputError
+    from tongban.kernel.errors import InputError
 
     with pytest.raises(InputError, match="wait_share"):
         WaitTarget(15.0, 0.0)
