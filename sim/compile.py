@@ -7,6 +7,7 @@ the field path and the allowed values.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,31 @@ class CompiledScenario:
     windows: tuple[WindowPlan, ...]
     inbound: tuple[InboundPlan, ...]
     pickups: PickupSchedule
+
+    def with_pickups(self, pickups: PickupSchedule) -> CompiledScenario:
+        """The same scenario with another pickup schedule (e.g. the routing plan's)."""
+        return dataclasses.replace(self, pickups=pickups)
+
+    def with_clerk_plans(self, clerk_plans: Mapping[str, Sequence[int]]) -> CompiledScenario:
+        """The same scenario with 24-value clerk plans for some windows (e.g. staffing's)."""
+        known = {w.spec.id for w in self.windows}
+        unknown = sorted(set(clerk_plans) - known)
+        if unknown:
+            raise InputError(f"clerk plans for unknown windows {unknown}", field="clerk_plans")
+        windows = []
+        for plan in self.windows:
+            if plan.spec.id not in clerk_plans:
+                windows.append(plan)
+                continue
+            clerks = tuple(int(c) for c in clerk_plans[plan.spec.id])
+            if len(clerks) != 24:
+                raise InputError(
+                    f"clerk plan for {plan.spec.id} needs 24 values (clock hours 00–23)",
+                    field="clerk_plans",
+                )
+            _check_clerks(plan.rates, clerks, f"windows.{plan.index}")
+            windows.append(dataclasses.replace(plan, clerks=clerks))
+        return dataclasses.replace(self, windows=tuple(windows))
 
 
 def _fail(path: str, message: str) -> InputError:
@@ -172,16 +198,12 @@ def _row_rates(
     return rates
 
 
-def compile_scenario(
-    scenario: Scenario,
-    *,
-    pickups: PickupSchedule | None = None,
-    clerk_plans: Mapping[str, Sequence[int]] | None = None,
-) -> CompiledScenario:
+def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Check cross-references and build the engine's tables.
 
-    ``pickups`` replaces the scenario's fixed pickup times (e.g. the routing plan);
-    ``clerk_plans`` replaces window clerks (e.g. the staffing plan), 24 values per window.
+    Plans from upstream stages are applied to the result:
+    :meth:`CompiledScenario.with_pickups` (the routing plan) and
+    :meth:`CompiledScenario.with_clerk_plans` (the staffing plan).
     """
     catalog = national_matters()
     window_ids = [w.id for w in scenario.windows]
@@ -267,8 +289,6 @@ def compile_scenario(
         keys = list(rows)
         rate_table = np.array([rows[k] for k in keys]) if keys else np.zeros((0, 24))
         plan_clerks = _clerk_plan(window, path)
-        if clerk_plans and window.id in clerk_plans:
-            plan_clerks = tuple(int(c) for c in clerk_plans[window.id])
         total_by_hour = rate_table.sum(axis=0) if keys else np.zeros(24)
         row_service = tuple(services[k] or (_sum_service(default_service, scenario)) for k in keys)
         if plan_clerks is None:
@@ -286,13 +306,7 @@ def compile_scenario(
                 )
                 for h in range(24)
             )
-        for hour in range(24):
-            if total_by_hour[hour] > 0 and plan_clerks[hour] == 0:
-                raise _fail(
-                    f"{path}.clerks",
-                    f"0 clerks at {hour:02d}:00 while {total_by_hour[hour]:.2f} applicants/h "
-                    "arrive; give at least 1 clerk in every opening hour with demand, or 'auto'",
-                )
+        _check_clerks(rate_table, plan_clerks, path)
         windows.append(
             WindowPlan(
                 index=w_index,
@@ -335,11 +349,23 @@ def compile_scenario(
                     entry.per_day * float(fraction),
                 )
             )
-    schedule = pickups or PickupSchedule.from_clock_strings(
+    schedule = PickupSchedule.from_clock_strings(
         scenario.process.separation.pickup_times,
         {w.id: w.pickup_times for w in scenario.windows if w.pickup_times},
     )
     return CompiledScenario(scenario, tuple(matters), tuple(windows), tuple(inbound), schedule)
+
+
+def _check_clerks(rates: np.ndarray, clerks: Sequence[int], path: str) -> None:
+    """No opening hour with demand may have 0 clerks."""
+    total_by_hour = rates.sum(axis=0) if rates.shape[0] else np.zeros(24)
+    for hour in range(24):
+        if total_by_hour[hour] > 0 and clerks[hour] == 0:
+            raise _fail(
+                f"{path}.clerks",
+                f"0 clerks at {hour:02d}:00 while {total_by_hour[hour]:.2f} applicants/h "
+                "arrive; give at least 1 clerk in every opening hour with demand, or 'auto'",
+            )
 
 
 def _sum_service(default: Distribution, scenario: Scenario) -> Sampler:

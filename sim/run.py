@@ -6,7 +6,7 @@ hourly clerk plan (for the staffing stage's verification).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,32 +25,26 @@ from sim.scenarios.schema import Scenario
 from sim.stats import nanmean, t_halfwidth
 from sim.summary import summarise
 from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
-from tongban.kernel.pickups import PickupSchedule
 
 Progress = Callable[[int, int], None]
 
 
 def simulate(
-    scenario: Scenario,
+    scenario: CompiledScenario | Scenario,
     *,
     replications: int | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
     trace_dir: Path | None = None,
-    pickups: PickupSchedule | None = None,
-    clerk_plans: Mapping[str, Sequence[int]] | None = None,
-    compiled: CompiledScenario | None = None,
 ) -> SimulationResult:
     """Run ``replications`` independent replications (spawned from ``seed``) and summarise.
 
-    ``compiled`` (from :func:`sim.compile.compile_scenario` of the same scenario, pickups and
-    clerk plans) skips compiling again, e.g. when the caller compiled first to report input
-    errors before starting a progress display.
+    ``scenario`` is compiled (:func:`sim.compile.compile_scenario`, with any upstream plans
+    applied) or a plain scenario, compiled here as it is.
     """
-    if compiled is None:
-        compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
-    reps = replications or scenario.replications
-    root_seed = scenario.seed if seed is None else seed
+    compiled = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    reps = replications or compiled.scenario.replications
+    root_seed = compiled.scenario.seed if seed is None else seed
     started = datetime.now(UTC).isoformat(timespec="seconds")
     children = np.random.SeedSequence(root_seed).spawn(reps)
     homes = _homes(compiled)

@@ -46,7 +46,7 @@ def _proxy_post_days(scenario: object, schedule: object) -> float:
     from sim.compile import compile_scenario
     from sim.replication import run_replication
 
-    compiled = compile_scenario(scenario, pickups=schedule)  # type: ignore[arg-type]
+    compiled = compile_scenario(scenario).with_pickups(schedule)
     by_post = {m.index for m in compiled.matters if m.mode == "proxy" and m.originals_by_post}
     result = run_replication(compiled, 0, np.random.SeedSequence(1))
     days = sum(m.days_sum for i, m in enumerate(result.matters) if i in by_post)

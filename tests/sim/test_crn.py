@@ -61,7 +61,7 @@ def served_visits(
         visits.append((number, round(arrival, 9), round(service, 9), came_back))
 
     monkeypatch.setattr(CaseFlow, "on_served", recording)
-    compiled = compile_scenario(parse_scenario(scenario), clerk_plans={"W1": [clerks] * 24})
+    compiled = compile_scenario(parse_scenario(scenario)).with_clerk_plans({"W1": [clerks] * 24})
     result = run_replication(compiled, 0, np.random.SeedSequence(seed))
     return sorted(visits), result.windows[0].waits.mean
 
@@ -98,7 +98,7 @@ def test_one_more_clerk_never_raises_the_mean_wait_with_repeat_visits(
     scenario["demand"][0]["service_minutes"]["mean"] = service_mean
     waits = []
     for c in (clerks, clerks + 1):
-        compiled = compile_scenario(parse_scenario(scenario), clerk_plans={"W1": [c] * 24})
+        compiled = compile_scenario(parse_scenario(scenario)).with_clerk_plans({"W1": [c] * 24})
         result = run_replication(compiled, 0, np.random.SeedSequence(seed))
         wait = result.windows[0].waits.mean
         waits.append(0.0 if math.isnan(wait) else wait)

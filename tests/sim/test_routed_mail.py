@@ -73,7 +73,7 @@ def deterministic_mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Posted]
 
 
 def _run(scenario: Scenario, schedule: PickupSchedule, seed: int = 3) -> None:
-    compiled = compile_scenario(scenario, pickups=schedule)
+    compiled = compile_scenario(scenario).with_pickups(schedule)
     run_replication(compiled, 0, np.random.SeedSequence(seed), homes=_homes(compiled))
 
 
@@ -190,7 +190,7 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
     monkeypatch.setattr(outcomes.Recorder, "complete", record)
 
     def measure(schedule: PickupSchedule) -> tuple[np.ndarray, np.ndarray]:
-        compiled = compile_scenario(chizhou, pickups=schedule)
+        compiled = compile_scenario(chizhou).with_pickups(schedule)
         homes = _homes(compiled)
         rows = {m.index for m in compiled.matters if m.mode == "proxy" and m.originals_by_post}
         hours, days = [], []

@@ -124,7 +124,9 @@ def plan_staffing(scenario: Scenario, stages: Stages) -> None:
     from sim.compile import compile_scenario
     from sim.staffing.scenario import engine_clerk_plans, staff_compiled
 
-    compiled = compile_scenario(scenario, pickups=stages.pickups)
+    compiled = compile_scenario(scenario)
+    if stages.pickups is not None:
+        compiled = compiled.with_pickups(stages.pickups)
     report = staff_compiled(compiled)
     stages.staffing_report = report
     stages.clerk_plans = engine_clerk_plans(report)

@@ -79,19 +79,20 @@ def run_simulation(
     scenario = load_scenario(scenario_name)
     # compile (cross-reference checks) before the progress bar, so an input error is the
     # only line on stderr
-    compiled = compile_scenario(scenario, pickups=pickups, clerk_plans=clerk_plans)
+    compiled = compile_scenario(scenario)
+    if pickups is not None:
+        compiled = compiled.with_pickups(pickups)
+    if clerk_plans:
+        compiled = compiled.with_clerk_plans(clerk_plans)
     with tempfile.TemporaryDirectory(prefix="tongban-trace-") as scratch:
         trace_dir = Path(scratch) / "trace" if (trace or scenario.trace) else None
         with replication_progress(f"simulating {scenario.name}") as progress:
             result = simulate(
-                scenario,
+                compiled,
                 replications=replications,
                 seed=seed,
                 progress=progress,
                 trace_dir=trace_dir,
-                pickups=pickups,
-                clerk_plans=clerk_plans,
-                compiled=compiled,
             )
 
         def add_files(staging: Path) -> None:

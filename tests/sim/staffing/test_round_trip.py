@@ -27,7 +27,7 @@ def test_plan_for_default_hours_meets_the_target_in_the_engine() -> None:
     assert window.plan.verified
     plans = engine_clerk_plans(report)
     assert plans["W1"][12] == 0 and plans["W1"][13] > 0
-    result = simulate(scenario, clerk_plans=plans, replications=12, seed=11)
+    result = simulate(compile_scenario(scenario).with_clerk_plans(plans), replications=12, seed=11)
     rows = {row.hour: row for row in result.staffing if row.window_id == "W1"}
     assert sorted(rows) == [9, 10, 11, 13, 14, 15, 16]
     target = scenario.targets.wait_share

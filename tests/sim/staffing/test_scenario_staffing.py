@@ -40,7 +40,7 @@ def test_lunch_window_is_staffed_in_two_blocks_with_attribution() -> None:
     plans = engine_clerk_plans(report)
     assert plans["W1"][9:17] == window.plan.clerks and sum(plans["W1"]) == window.plan.clerk_hours
     scenario = load_scenario(str(DATA / "lunch_window.toml"))
-    compiled = compile_scenario(scenario, clerk_plans=plans)
+    compiled = compile_scenario(scenario).with_clerk_plans(plans)
     assert compiled.windows[0].clerks == plans["W1"]
 
 
