@@ -46,7 +46,7 @@ def simulate(
     reps = replications or compiled.scenario.replications
     root_seed = compiled.scenario.seed if seed is None else seed
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    children = np.random.SeedSequence(root_seed).spawn(reps)
+    children = [replication_seed(root_seed, index) for index in range(reps)]
     homes = _homes(compiled)
     results = []
     for index, child in enumerate(children):
@@ -56,6 +56,15 @@ def simulate(
             progress(index + 1, reps)
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     return summarise(compiled, results, root_seed, started, finished)
+
+
+def replication_seed(root_seed: int, index: int) -> np.random.SeedSequence:
+    """The seed of replication ``index``: the ``index``-th child spawned from ``root_seed``.
+
+    Equal to ``SeedSequence(root_seed).spawn(n)[index]`` for any ``n > index``, so one
+    replication can be run (or re-run after a crash) on its own with the same result.
+    """
+    return np.random.SeedSequence(root_seed, spawn_key=(index,))
 
 
 def _homes(compiled: CompiledScenario) -> object | None:
