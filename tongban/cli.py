@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 
 # One module per area; each exposes ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run", "serve")
+COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run", "serve", "keys")
 
 
 def _version_callback(value: bool) -> None:

@@ -1,0 +1,56 @@
+"""The FastAPI application: routers, error handlers, the body limit and the dispatcher.
+
+``uvicorn --factory api.main:create_app`` (what ``tongban serve`` starts) builds it from the
+environment's :class:`~api.settings.Settings`; tests call :func:`create_app` with their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.db import make_engine
+from api.errors import BodyLimit, install_handlers
+from api.routes import health, keys, matters, routing_jobs, runs, scenarios, staffing
+from api.settings import Settings, get_settings
+from api.workers import Dispatcher
+from tongban import __version__
+
+DESCRIPTION = """Scenarios, runs, staffing and EMS pickup routing for 跨省通办 services.
+
+Send your key in `X-API-Key`. Roles: **analyst** reads; **planner** also writes scenarios,
+starts runs and routing jobs, and asks for staffing plans; **admin** also manages keys.
+Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": "..."}]}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = None
+        if settings.dispatch:
+            dispatcher = Dispatcher(engine, settings.url, settings)
+            dispatcher.start()
+            app.state.dispatcher = dispatcher
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+            engine.dispose()
+
+    app = FastAPI(title="tongban", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.dispatcher = None
+    install_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,15 @@
+"""SQLModel tables and the Base/Create/Public models of each resource."""
+
+from api.models.keys import ApiKey
+from api.models.routing_jobs import RoutingJobRecord
+from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord
+from api.models.scenarios import ScenarioRecord
+
+__all__ = [
+    "ApiKey",
+    "ReplicationRecord",
+    "ResultTableRecord",
+    "RoutingJobRecord",
+    "RunRecord",
+    "ScenarioRecord",
+]

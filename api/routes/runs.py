@@ -1,0 +1,277 @@
+"""Runs: submit (202 + Location, ``Idempotency-Key``), status, cancel, results, routes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Header, HTTPException, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from api.deps import Planner, Reader, SessionDep, SettingsDep
+from api.models.common import problem_responses, utcnow
+from api.models.keys import ApiKey
+from api.models.runs import (
+    ACTIVE,
+    FINISHED,
+    ResultTablePublic,
+    ResultTableRecord,
+    RunCreate,
+    RunPublic,
+    RunRecord,
+    RunStatus,
+)
+from api.routes.scenarios import load as load_scenario
+
+router = APIRouter(tags=["runs"], responses=problem_responses(401, 403, 422))
+
+
+def public(session: Session, run: RunRecord) -> RunPublic:
+    """The run as the API shows it (with the names of its result tables)."""
+    names = session.exec(
+        select(ResultTableRecord.name)
+        .where(ResultTableRecord.run_id == run.id)
+        .order_by(col(ResultTableRecord.name))
+    ).all()
+    return RunPublic(
+        id=run.id or 0,
+        scenario_id=run.scenario_id,
+        scenario_version=run.scenario_version,
+        seed=run.seed,
+        replications=run.replications,
+        status=RunStatus(run.status),
+        progress=run.progress,
+        error=run.error,
+        tables=list(names),
+        summary=run.summary,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+    )
+
+
+def load_run(session: Session, run_id: int) -> RunRecord:
+    run = session.get(RunRecord, run_id)
+    if run is None:
+        raise HTTPException(404, f"no run with id {run_id}")
+    return run
+
+
+def _accepted(session: Session, run: RunRecord, settings_retry: int) -> JSONResponse:
+    body = public(session, run).model_dump(mode="json")
+    headers = {"Location": f"/runs/{run.id}", "Retry-After": str(settings_retry)}
+    return JSONResponse(body, status.HTTP_202_ACCEPTED, headers=headers)
+
+
+@router.post(
+    "/scenarios/{scenario_id}/runs",
+    response_model=RunPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(404, 409, 413, 429),
+)
+def submit(
+    scenario_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    key: Planner,
+    body: Annotated[RunCreate | None, Body()] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """Queue a run of the scenario's current version; repeat-safe with ``Idempotency-Key``."""
+    options = body or RunCreate()
+    scenario = load_scenario(session, scenario_id)
+    replications = options.replications or int(scenario.body.get("replications", 10))
+    seed = options.seed if options.seed is not None else int(scenario.body.get("seed", 1))
+    if replications > settings.max_replications:
+        message = f"replications must be at most {settings.max_replications} (got {replications})"
+        raise HTTPException(422, message)
+    assert key.id is not None
+    if idempotency_key:
+        existing = _by_idempotency_key(session, key, idempotency_key)
+        if existing is not None:
+            return _replay(
+                session, existing, scenario_id, replications, seed, settings.retry_after_seconds
+            )
+    active = session.exec(
+        select(func.count())
+        .select_from(RunRecord)
+        .where(
+            RunRecord.owner_key_id == key.id,
+            col(RunRecord.status).in_(ACTIVE),
+        )
+    ).one()
+    if active >= settings.max_active_runs_per_key:
+        raise HTTPException(
+            429,
+            f"this key already has {active} queued or running runs (limit "
+            f"{settings.max_active_runs_per_key}); retry when one finishes",
+            headers={"Retry-After": str(settings.retry_after_seconds)},
+        )
+    run = RunRecord(
+        scenario_id=scenario_id,
+        scenario_version=scenario.version,
+        scenario_body=scenario.body,
+        owner_key_id=key.id,
+        idempotency_key=idempotency_key,
+        seed=seed,
+        replications=replications,
+        progress={"replications": {"done": 0, "total": replications}},
+    )
+    session.add(run)
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent request with the same Idempotency-Key won
+        session.rollback()
+        existing = _by_idempotency_key(session, key, idempotency_key or "")
+        if existing is None:
+            raise
+        return _replay(
+            session, existing, scenario_id, replications, seed, settings.retry_after_seconds
+        )
+    session.refresh(run)
+    dispatcher = getattr(request.app.state, "dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wake()
+    return _accepted(session, run, settings.retry_after_seconds)
+
+
+def _by_idempotency_key(session: Session, key: ApiKey, value: str) -> RunRecord | None:
+    return session.exec(
+        select(RunRecord).where(
+            RunRecord.owner_key_id == key.id, RunRecord.idempotency_key == value
+        )
+    ).first()
+
+
+def _replay(
+    session: Session, run: RunRecord, scenario_id: int, replications: int, seed: int, retry: int
+) -> JSONResponse:
+    if (run.scenario_id, run.replications, run.seed) != (scenario_id, replications, seed):
+        raise HTTPException(
+            409,
+            f"Idempotency-Key already used for run {run.id} with other parameters "
+            f"(scenario {run.scenario_id}, replications {run.replications}, seed {run.seed})",
+        )
+    return _accepted(session, run, retry)
+
+
+@router.get("/runs", response_model=list[RunPublic])
+def list_runs(session: SessionDep, _key: Reader, scenario_id: int | None = None) -> list[RunPublic]:
+    """Runs, newest first (optionally of one scenario)."""
+    query = select(RunRecord).order_by(col(RunRecord.id).desc())
+    if scenario_id is not None:
+        query = query.where(RunRecord.scenario_id == scenario_id)
+    return [public(session, run) for run in session.exec(query.limit(200))]
+
+
+@router.get("/runs/{run_id}", response_model=RunPublic, responses=problem_responses(404))
+def get_run(
+    run_id: int, response: Response, session: SessionDep, settings: SettingsDep, _key: Reader
+) -> RunPublic:
+    """Status and progress per stage; ``Retry-After`` while queued or running."""
+    run = load_run(session, run_id)
+    if run.status in ACTIVE:
+        response.headers["Retry-After"] = str(settings.retry_after_seconds)
+    return public(session, run)
+
+
+@router.post(
+    "/runs/{run_id}/cancel",
+    response_model=RunPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(404, 409),
+)
+def cancel(run_id: int, session: SessionDep, key: Planner) -> RunPublic:
+    """Stop a queued or running run (the worker stops at its next step)."""
+    run = load_run(session, run_id)
+    if key.role != "admin" and run.owner_key_id != key.id:
+        raise HTTPException(
+            403, f"run {run_id} belongs to another key; only its owner or an admin may cancel it"
+        )
+    if run.status in FINISHED:
+        raise HTTPException(409, f"run {run_id} already finished ({run.status}); nothing to cancel")
+    run.status = RunStatus.cancelled
+    run.finished_at = utcnow()
+    session.add(run)
+    session.commit()
+    return public(session, run)
+
+
+def _finished_run(session: Session, run_id: int) -> RunRecord:
+    run = load_run(session, run_id)
+    if run.status != RunStatus.succeeded:
+        raise HTTPException(
+            409, f"run {run_id} is {run.status}; results exist once it has succeeded"
+        )
+    return run
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+@router.get(
+    "/runs/{run_id}/results/{table}",
+    response_model=ResultTablePublic,
+    responses={
+        **problem_responses(404, 409),
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table"},
+    },
+)
+def results(
+    run_id: int,
+    table: str,
+    session: SessionDep,
+    _key: Reader,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """One table of the report (``turnaround``, ``windows``, …) as JSON or CSV."""
+    _finished_run(session, run_id)
+    record = session.exec(
+        select(ResultTableRecord).where(
+            ResultTableRecord.run_id == run_id, ResultTableRecord.name == table
+        )
+    ).first()
+    if record is None:
+        names = session.exec(
+            select(ResultTableRecord.name).where(ResultTableRecord.run_id == run_id)
+        ).all()
+        raise HTTPException(
+            404, f"run {run_id} has no table {table!r}; tables: {', '.join(sorted(names))}"
+        )
+    if format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(record.columns)
+        writer.writerows([_cell(v) for v in row] for row in record.rows)
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    rows = [dict(zip(record.columns, row, strict=True)) for row in record.rows]
+    body = ResultTablePublic(run_id=run_id, table=table, columns=record.columns, rows=rows)
+    return JSONResponse(body.model_dump(mode="json"))
+
+
+class GeoJSON(dict[str, Any]):
+    """A GeoJSON FeatureCollection."""
+
+
+@router.get(
+    "/runs/{run_id}/routes",
+    responses={
+        **problem_responses(404, 409),
+        200: {
+            "content": {"application/geo+json": {"schema": {"type": "object"}}},
+            "description": "The chosen pickup plan's routes (FeatureCollection)",
+        },
+    },
+)
+def routes(run_id: int, session: SessionDep, _key: Reader) -> Response:
+    """The pickup routes of the run's routing stage as GeoJSON (EPSG:4326)."""
+    run = _finished_run(session, run_id)
+    if run.routes is None:
+        raise HTTPException(404, f"run {run_id} has no routes (abstract scenario or routing off)")
+    return JSONResponse(run.routes, media_type="application/geo+json")

@@ -1,0 +1,168 @@
+"""A run's work, in a worker process: the one pipeline (:mod:`tongban.pipeline`), made durable.
+
+The database is the source of truth. ``prepare`` (routing → staffing) is deterministic for
+a seed, so a resumed run prepares again; each replication is stored (pickled) as soon as it
+is done, and a resumed run computes only the replications that have no row yet — each uses
+its own spawned seed, so the result equals an uninterrupted run. The worker checks the
+run's status between steps and stops when the run was cancelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import pickle
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from api.models.common import utcnow
+from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunStatus
+from sim.scenarios.loader import parse_scenario
+
+
+class Cancelled(Exception):
+    """The run was cancelled (or taken away) while this worker held it."""
+
+
+def _still_running(engine: Engine, run_id: int) -> None:
+    with Session(engine) as session:
+        run = session.get(RunRecord, run_id)
+        if run is None or run.status != RunStatus.running:
+            raise Cancelled
+
+
+def _set_progress(engine: Engine, run_id: int, stage: str, done: int, total: int) -> None:
+    with Session(engine) as session:
+        run = session.get(RunRecord, run_id)
+        if run is None or run.status != RunStatus.running:
+            raise Cancelled
+        run.progress = {**run.progress, stage: {"done": int(done), "total": int(total)}}
+        session.add(run)
+        session.commit()
+
+
+def cell(value: Any) -> Any:
+    """A table value as JSON: NaN/inf → null, numpy scalars → Python, dates → ISO text."""
+    if hasattr(value, "item") and callable(value.item):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [cell(v) for v in value]
+    return str(value)
+
+
+def table_rows(row_type: type, rows: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
+    """Columns and JSON rows of a report table of dataclass rows."""
+    columns = [f.name for f in dataclasses.fields(row_type)]
+    return columns, [[cell(getattr(row, name)) for name in columns] for row in rows]
+
+
+def _done_indices(engine: Engine, run_id: int) -> set[int]:
+    with Session(engine) as session:
+        query = select(ReplicationRecord.replication).where(ReplicationRecord.run_id == run_id)
+        return set(session.exec(query).all())
+
+
+def _store_replication(engine: Engine, run_id: int, index: int, result: Any) -> None:
+    with Session(engine) as session:
+        session.add(
+            ReplicationRecord(run_id=run_id, replication=index, payload=pickle.dumps(result))
+        )
+        try:
+            session.commit()
+        except IntegrityError:  # stored already (a concurrent or earlier worker): same value
+            session.rollback()
+
+
+def _load_replications(engine: Engine, run_id: int) -> list[Any]:
+    with Session(engine) as session:
+        query = (
+            select(ReplicationRecord)
+            .where(ReplicationRecord.run_id == run_id)
+            .order_by(col(ReplicationRecord.replication))
+        )
+        return [pickle.loads(r.payload) for r in session.exec(query)]
+
+
+def _routes_geojson(result: Any) -> dict[str, Any] | None:
+    routing = getattr(result.prepared, "routing", None)
+    if routing is None:
+        return None
+    from routing.outputs import routes_geojson
+
+    return routes_geojson(routing.chosen)
+
+
+def execute_run(engine: Engine, run_id: int) -> None:
+    """Carry a claimed run (status ``running``) to its end."""
+    from tongban.pipeline import RunOptions, finish, prepare, replicate, report_tables
+
+    with Session(engine) as session:
+        run = session.get(RunRecord, run_id)
+        if run is None or run.status != RunStatus.running:
+            return
+        body, seed, replications = run.scenario_body, run.seed, run.replications
+        started = run.started_at or utcnow()
+    scenario = parse_scenario(body, f"run {run_id}")
+    options = RunOptions(replications=replications, seed=seed)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        _set_progress(engine, run_id, stage, done, total)
+
+    prepared = prepare(scenario, options, progress)
+    total = prepared.replications
+    done = _done_indices(engine, run_id)
+    _set_progress(engine, run_id, "replications", len(done), total)
+    for index in range(total):
+        if index in done:
+            continue
+        _still_running(engine, run_id)
+        _store_replication(engine, run_id, index, replicate(prepared, index))
+        done.add(index)
+        _set_progress(engine, run_id, "replications", len(done), total)
+    results = _load_replications(engine, run_id)[:total]
+    result = finish(prepared, results, started, utcnow())
+    tables = report_tables(result)
+    with Session(engine) as session:
+        run = session.get(RunRecord, run_id)
+        if run is None or run.status != RunStatus.running:
+            raise Cancelled
+        for name, (row_type, rows) in tables.items():
+            columns, values = table_rows(row_type, rows)
+            existing = session.exec(
+                select(ResultTableRecord).where(
+                    ResultTableRecord.run_id == run_id, ResultTableRecord.name == name
+                )
+            ).first()
+            if existing is not None:
+                session.delete(existing)
+                session.flush()
+            session.add(ResultTableRecord(run_id=run_id, name=name, columns=columns, rows=values))
+        run.routes = _routes_geojson(result)
+        run.summary = {"tables": {name: len(rows) for name, (_t, rows) in tables.items()}}
+        run.status = RunStatus.succeeded
+        run.finished_at = utcnow()
+        session.add(run)
+        session.commit()
+
+
+def fail_run(engine: Engine, run_id: int, message: str) -> None:
+    """Mark a running run failed with ``message`` (a cancelled run stays cancelled)."""
+    with Session(engine) as session:
+        session.execute(
+            update(RunRecord)
+            .where(col(RunRecord.id) == run_id, col(RunRecord.status) == RunStatus.running)
+            .values(status=RunStatus.failed, error=message[:2000], finished_at=utcnow())
+        )
+        session.commit()

@@ -1,0 +1,110 @@
+"""A scenario from a request body: JSON (the TOML file's keys) or TOML, validated fully.
+
+Validation is the library's: the pydantic schema (:mod:`sim.scenarios.schema`, unknown keys
+rejected with their path, messages as :func:`sim.scenarios.loader.format_validation_error`
+writes them) and the cross-reference checks of :func:`sim.compile.compile_scenario`; then
+the service's limits (horizon days, replications).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from typing import Any
+
+from fastapi import HTTPException, Request
+from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
+
+from api.errors import validation_items
+from api.settings import Settings
+from sim.compile import compile_scenario
+from sim.scenarios.loader import format_validation_error
+from sim.scenarios.schema import Scenario
+from tongban.kernel.errors import InputError
+
+TOML_TYPES = ("application/toml", "text/toml", "application/x-toml", "text/x-toml")
+
+#: The request body as OpenAPI documents it (the schema itself is ``sim.scenarios.schema``).
+SCENARIO_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The scenario: the TOML file's keys as JSON, or the TOML file itself.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/toml": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+class ScenarioInvalid(HTTPException):
+    """422 with the problems' paths (rendered by the service's handlers)."""
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(422, detail)
+        self.errors = errors
+
+
+def decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
+    """Bytes → mapping, by content type (415 for others; 400 for malformed text)."""
+    kind = content_type.split(";")[0].strip().lower()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "body is not UTF-8 text") from None
+    if kind in TOML_TYPES:
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise HTTPException(400, f"body is not valid TOML: {exc}") from None
+    elif kind in ("application/json", "") or kind.endswith("+json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(
+                400, f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from None
+    else:
+        raise HTTPException(
+            415, f"content type {kind!r} not accepted; send application/json or application/toml"
+        )
+    if not isinstance(data, dict):
+        raise ScenarioInvalid(
+            "the scenario must be an object (a mapping of the TOML file's keys)",
+            [{"loc": ["body"], "msg": "expected an object", "type": "type_error"}],
+        )
+    return data
+
+
+def validate_scenario(data: dict[str, Any], settings: Settings) -> tuple[Scenario, dict[str, Any]]:
+    """A valid scenario and its JSON form to store (422 naming the field otherwise)."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        items = validation_items(list(exc.errors()), ("body",))
+        raise ScenarioInvalid(format_validation_error(exc, "body"), items) from None
+    try:
+        compile_scenario(scenario)
+    except InputError as exc:
+        field = exc.field or "scenario"
+        item = {"loc": ["body", *field.split(".")], "msg": str(exc), "type": "input_error"}
+        raise ScenarioInvalid(f"invalid scenario body: {exc}", [item]) from None
+    limits = (
+        ("days", scenario.days, settings.max_horizon_days),
+        ("replications", scenario.replications, settings.max_replications),
+    )
+    for field, value, limit in limits:
+        if value > limit:
+            message = f"{field} must be at most {limit} on this service (got {value})"
+            raise ScenarioInvalid(
+                message, [{"loc": ["body", field], "msg": message, "type": "limit"}]
+            )
+    return scenario, to_jsonable_python(data)
+
+
+async def read_scenario(request: Request, settings: Settings) -> tuple[Scenario, dict[str, Any]]:
+    """Read, decode and validate the scenario in ``request``'s body."""
+    raw = await request.body()
+    data = decode_body(raw, request.headers.get("content-type", ""))
+    return validate_scenario(data, settings)

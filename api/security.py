@@ -1,0 +1,35 @@
+"""API keys: generation, hashing and lookup (only the SHA-256 of a key is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, select
+
+from api.models.keys import ApiKey, Role
+
+KEY_PREFIX = "tb_"
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key (keys are 256 random bits, so a plain SHA-256 suffices)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(session: Session, name: str, role: Role) -> tuple[ApiKey, str]:
+    """Store a new key and return it with its plaintext (shown once, never stored)."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    record = ApiKey(name=name, role=role.value, key_hash=hash_key(key), prefix=key[:10])
+    session.add(record)
+    session.commit()
+    session.refresh(record)
+    return record, key
+
+
+def find_key(session: Session, key: str) -> ApiKey | None:
+    """The active key record for a presented key, or None."""
+    record = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return record
