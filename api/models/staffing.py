@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,9 @@ class StaffingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    rates: list[float] = Field(min_length=1, max_length=24, description="Arrivals per hour")
+    rates: list[Annotated[float, Field(ge=0.0, le=10_000.0)]] = Field(
+        min_length=1, max_length=24, description="Arrivals per opening hour"
+    )
     open: str = Field(default="09:00", pattern=r"^\d{2}:00$", description="Whole hour")
     service_mean: float = Field(default=10.0, gt=0.0, le=600.0)
     service_dist: Literal["exponential", "deterministic", "lognormal", "gamma"] = "exponential"

@@ -67,8 +67,6 @@ def staff(body: StaffingRequest, settings: SettingsDep, _key: Planner) -> Staffi
     most = settings.max_staffing_replications
     if max(body.replications, body.verify_replications) > most:
         raise HTTPException(422, f"replications and verify_replications must be at most {most}")
-    if any(rate > 10_000 for rate in body.rates):
-        raise HTTPException(422, "rates must be at most 10000 arrivals per hour")
     cv = 0.0 if body.service_dist == "deterministic" else body.service_cv
     settings_ = StaffingSettings(
         search_replications=body.replications,
