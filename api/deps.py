@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, HTTPException, Path, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -13,6 +13,11 @@ from sqlmodel import Session
 from api.models.keys import ApiKey, Role
 from api.security import find_key
 from api.settings import Settings
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
+
+#: A resource id in a path: a positive 32-bit integer (422 otherwise, never a database error).
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="Your API key")
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from api.db import make_engine
 from api.errors import BodyLimit, install_handlers
 from api.routes import health, keys, matters, routing_jobs, runs, scenarios, staffing
+from api.scenario_input import scenario_schemas
 from api.settings import Settings, get_settings
 from api.workers import Dispatcher
 from tongban import __version__
@@ -53,4 +56,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys):
         app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            document.setdefault("components", {}).setdefault("schemas", {}).update(
+                scenario_schemas()
+            )
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -21,7 +21,6 @@ from api.settings import Settings
 from sim.compile import compile_scenario
 from sim.scenarios.loader import format_validation_error
 from sim.scenarios.schema import Scenario
-from tongban.kernel.errors import InputError
 
 TOML_TYPES = ("application/toml", "text/toml", "application/x-toml", "text/x-toml")
 
@@ -31,11 +30,21 @@ SCENARIO_BODY_DOC: dict[str, Any] = {
         "required": True,
         "description": "The scenario: the TOML file's keys as JSON, or the TOML file itself.",
         "content": {
-            "application/json": {"schema": {"type": "object"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/ScenarioBody"}},
             "application/toml": {"schema": {"type": "string"}},
         },
     }
 }
+
+
+def scenario_schemas() -> dict[str, Any]:
+    """OpenAPI components for the scenario body: ``ScenarioBody`` and its parts."""
+    prefix = "ScenarioBody_"
+    schema = Scenario.model_json_schema(
+        by_alias=True, ref_template=f"#/components/schemas/{prefix}{{model}}"
+    )
+    parts = schema.pop("$defs", {})
+    return {"ScenarioBody": schema} | {f"{prefix}{name}": part for name, part in parts.items()}
 
 
 class ScenarioInvalid(HTTPException):
@@ -86,8 +95,8 @@ def validate_scenario(data: dict[str, Any], settings: Settings) -> tuple[Scenari
         raise ScenarioInvalid(format_validation_error(exc, "body"), items) from None
     try:
         compile_scenario(scenario)
-    except InputError as exc:
-        field = exc.field or "scenario"
+    except ValueError as exc:  # InputError, or a value the schema let through (bad HH:MM, …)
+        field = getattr(exc, "field", None) or "scenario"
         item = {"loc": ["body", *field.split(".")], "msg": str(exc), "type": "input_error"}
         raise ScenarioInvalid(f"invalid scenario body: {exc}", [item]) from None
     limits = (

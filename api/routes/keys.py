@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlmodel import col, select
 
-from api.deps import Admin, SessionDep
+from api.deps import Admin, Id, SessionDep
 from api.models.common import problem_responses, utcnow
 from api.models.keys import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, Role
 from api.security import create_key
@@ -27,7 +27,7 @@ def list_keys(session: SessionDep, _admin: Admin) -> list[ApiKey]:
 
 
 @router.delete("/{key_id}", response_model=ApiKeyPublic, responses=problem_responses(404))
-def revoke(key_id: int, session: SessionDep, _admin: Admin) -> ApiKey:
+def revoke(key_id: Id, session: SessionDep, _admin: Admin) -> ApiKey:
     """Revoke a key: it stops working at once."""
     record = session.get(ApiKey, key_id)
     if record is None:

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.deps import Planner, Reader, SessionDep, SettingsDep
+from api.deps import Id, Planner, Reader, SessionDep, SettingsDep
 from api.models.common import problem_responses
 from api.models.routing_jobs import (
     RoutingJobCreate,
@@ -83,7 +83,7 @@ def submit(
     )
 
 
-def load_job(session: Session, job_id: int) -> RoutingJobRecord:
+def load_job(session: Session, job_id: Id) -> RoutingJobRecord:
     job = session.get(RoutingJobRecord, job_id)
     if job is None:
         raise HTTPException(404, f"no routing job with id {job_id}")
@@ -91,7 +91,7 @@ def load_job(session: Session, job_id: int) -> RoutingJobRecord:
 
 
 @router.get("/{job_id}", response_model=RoutingJobPublic, responses=problem_responses(404))
-def get_job(job_id: int, session: SessionDep, _key: Reader) -> JSONResponse:
+def get_job(job_id: Id, session: SessionDep, _key: Reader) -> JSONResponse:
     """Status, and the routes once solved (``Retry-After`` while queued or running)."""
     job = load_job(session, job_id)
     headers = {"Retry-After": "1"} if job.status in ACTIVE else None

@@ -6,13 +6,13 @@ import csv
 import io
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from api.deps import Planner, Reader, SessionDep, SettingsDep
+from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
 from api.models.common import problem_responses, utcnow
 from api.models.keys import ApiKey
 from api.models.runs import (
@@ -54,7 +54,7 @@ def public(session: Session, run: RunRecord) -> RunPublic:
     )
 
 
-def load_run(session: Session, run_id: int) -> RunRecord:
+def load_run(session: Session, run_id: Id) -> RunRecord:
     run = session.get(RunRecord, run_id)
     if run is None:
         raise HTTPException(404, f"no run with id {run_id}")
@@ -74,7 +74,7 @@ def _accepted(session: Session, run: RunRecord, settings_retry: int) -> JSONResp
     responses=problem_responses(404, 409, 413, 429),
 )
 def submit(
-    scenario_id: int,
+    scenario_id: Id,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -161,7 +161,11 @@ def _replay(
 
 
 @router.get("/runs", response_model=list[RunPublic])
-def list_runs(session: SessionDep, _key: Reader, scenario_id: int | None = None) -> list[RunPublic]:
+def list_runs(
+    session: SessionDep,
+    _key: Reader,
+    scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[RunPublic]:
     """Runs, newest first (optionally of one scenario)."""
     query = select(RunRecord).order_by(col(RunRecord.id).desc())
     if scenario_id is not None:
@@ -171,7 +175,7 @@ def list_runs(session: SessionDep, _key: Reader, scenario_id: int | None = None)
 
 @router.get("/runs/{run_id}", response_model=RunPublic, responses=problem_responses(404))
 def get_run(
-    run_id: int, response: Response, session: SessionDep, settings: SettingsDep, _key: Reader
+    run_id: Id, response: Response, session: SessionDep, settings: SettingsDep, _key: Reader
 ) -> RunPublic:
     """Status and progress per stage; ``Retry-After`` while queued or running."""
     run = load_run(session, run_id)
@@ -186,7 +190,7 @@ def get_run(
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(404, 409),
 )
-def cancel(run_id: int, session: SessionDep, key: Planner) -> RunPublic:
+def cancel(run_id: Id, session: SessionDep, key: Planner) -> RunPublic:
     """Stop a queued or running run (the worker stops at its next step)."""
     run = load_run(session, run_id)
     if key.role != "admin" and run.owner_key_id != key.id:
@@ -202,7 +206,7 @@ def cancel(run_id: int, session: SessionDep, key: Planner) -> RunPublic:
     return public(session, run)
 
 
-def _finished_run(session: Session, run_id: int) -> RunRecord:
+def _finished_run(session: Session, run_id: Id) -> RunRecord:
     run = load_run(session, run_id)
     if run.status != RunStatus.succeeded:
         raise HTTPException(
@@ -224,7 +228,7 @@ def _cell(value: Any) -> Any:
     },
 )
 def results(
-    run_id: int,
+    run_id: Id,
     table: str,
     session: SessionDep,
     _key: Reader,
@@ -269,7 +273,7 @@ class GeoJSON(dict[str, Any]):
         },
     },
 )
-def routes(run_id: int, session: SessionDep, _key: Reader) -> Response:
+def routes(run_id: Id, session: SessionDep, _key: Reader) -> Response:
     """The pickup routes of the run's routing stage as GeoJSON (EPSG:4326)."""
     run = _finished_run(session, run_id)
     if run.routes is None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.deps import Planner, Reader, SessionDep, SettingsDep
+from api.deps import Id, Planner, Reader, SessionDep, SettingsDep
 from api.models.common import problem_responses, utcnow
 from api.models.keys import ApiKey
 from api.models.runs import RunRecord
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=problem_re
 WRITE_ERRORS = problem_responses(400, 413, 415, 422)
 
 
-def load(session: Session, scenario_id: int) -> ScenarioRecord:
+def load(session: Session, scenario_id: Id) -> ScenarioRecord:
     """The stored scenario (404 if there is none)."""
     record = session.get(ScenarioRecord, scenario_id)
     if record is None:
@@ -63,7 +63,7 @@ def list_scenarios(session: SessionDep, _key: Reader) -> list[ScenarioRecord]:
 
 
 @router.get("/{scenario_id}", response_model=ScenarioPublic, responses=problem_responses(404, 422))
-def get(scenario_id: int, session: SessionDep, _key: Reader) -> ScenarioRecord:
+def get(scenario_id: Id, session: SessionDep, _key: Reader) -> ScenarioRecord:
     """One scenario with its body."""
     return load(session, scenario_id)
 
@@ -75,7 +75,7 @@ def get(scenario_id: int, session: SessionDep, _key: Reader) -> ScenarioRecord:
     responses=WRITE_ERRORS | problem_responses(404),
 )
 async def replace(
-    scenario_id: int, request: Request, session: SessionDep, settings: SettingsDep, key: Planner
+    scenario_id: Id, request: Request, session: SessionDep, settings: SettingsDep, key: Planner
 ) -> ScenarioRecord:
     """Replace the body; the version goes up by one (runs keep the version they ran)."""
     record = load(session, scenario_id)
@@ -95,7 +95,7 @@ async def replace(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(404, 409, 422),
 )
-def delete(scenario_id: int, session: SessionDep, key: Planner) -> Response:
+def delete(scenario_id: Id, session: SessionDep, key: Planner) -> Response:
     """Delete a scenario that has no runs."""
     record = load(session, scenario_id)
     check_owner(record, key)

@@ -67,6 +67,9 @@ def staff(body: StaffingRequest, settings: SettingsDep, _key: Planner) -> Staffi
     most = settings.max_staffing_replications
     if max(body.replications, body.verify_replications) > most:
         raise HTTPException(422, f"replications and verify_replications must be at most {most}")
+    if sum(body.rates) > settings.max_staffing_arrivals:
+        limit = settings.max_staffing_arrivals
+        raise HTTPException(422, f"rates: at most {limit:g} arrivals per day in all (sum of rates)")
     cv = 0.0 if body.service_dist == "deterministic" else body.service_cv
     settings_ = StaffingSettings(
         search_replications=body.replications,
