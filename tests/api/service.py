@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,8 +13,10 @@ from sqlalchemy import make_url
 
 from api.db import make_engine, migrate, session_scope
 from api.models.keys import Role
+from api.run_work import table_rows
 from api.security import create_key
 from api.settings import Settings
+from sim.scenarios.loader import parse_scenario
 
 POSTGRES_ENV = "TONGBAN_TEST_POSTGRES_URL"
 MMC_SMALL: dict[str, Any] = {
@@ -85,3 +88,15 @@ def prepare_database(url: str) -> dict[str, str]:
         keys["planner2"] = create_key(session, "another planner", Role.planner)[1]
     engine.dispose()
     return keys
+
+
+def expected_tables(body: dict[str, Any], seed: int, replications: int) -> dict[str, Any]:
+    """The pipeline's tables for the same scenario, seed and replications, in process."""
+    from tongban import pipeline
+
+    options = pipeline.RunOptions(replications=replications, seed=seed)
+    prepared = pipeline.prepare(parse_scenario(body), options, None)
+    results = [pipeline.replicate(prepared, i) for i in range(prepared.replications)]
+    now = datetime.now(UTC)
+    tables = pipeline.report_tables(pipeline.finish(prepared, results, now, now))
+    return {name: table_rows(row_type, rows) for name, (row_type, rows) in tables.items()}
