@@ -104,7 +104,7 @@ def _routes_geojson(result: Any) -> dict[str, Any] | None:
     return routes_geojson(routing.chosen)
 
 
-def execute_run(engine: Engine, run_id: int) -> None:
+def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> None:
     """Carry a claimed run (status ``running``) to its end."""
     from tongban.pipeline import RunOptions, finish, prepare, replicate, report_tables
 
@@ -115,7 +115,7 @@ def execute_run(engine: Engine, run_id: int) -> None:
         body, seed, replications = run.scenario_body, run.seed, run.replications
         started = run.started_at or utcnow()
     scenario = parse_scenario(body, f"run {run_id}")
-    options = RunOptions(replications=replications, seed=seed)
+    options = RunOptions(replications=replications, seed=seed, route_iterations=route_iterations)
 
     def progress(stage: str, done: int, total: int) -> None:
         _set_progress(engine, run_id, stage, done, total)

@@ -54,11 +54,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def run_in_worker(url: str, run_id: int) -> None:
+def run_in_worker(url: str, run_id: int, route_iterations: int) -> None:
     """Worker entry point for a run."""
     engine = _engine(url)
     try:
-        execute_run(engine, run_id)
+        execute_run(engine, run_id, route_iterations)
     except Cancelled:
         return
     except InputError as exc:
@@ -204,7 +204,8 @@ class Dispatcher:
                 if not claim(self.engine, model, item_id):
                     continue
                 if model is RunRecord:
-                    future = self._pool_().submit(run_in_worker, self.url, item_id)
+                    iterations = self.settings.route_iterations
+                    future = self._pool_().submit(run_in_worker, self.url, item_id, iterations)
                 else:
                     seconds = self.settings.max_routing_seconds
                     future = self._pool_().submit(routing_job_in_worker, self.url, item_id, seconds)

@@ -39,6 +39,25 @@ MMC_SMALL: dict[str, Any] = {
     "targets": {"wait_minutes": 15, "wait_share": 0.8},
 }
 
+#: A geographic scenario small enough for tests: two Chizhou halls, routing on, no staffing.
+GEO_SMALL: dict[str, Any] = {
+    "name": "two Chizhou halls",
+    "locality": "chizhou",
+    "start_date": "2025-09-01",
+    "days": 3,
+    "drain_days": 30,
+    "seed": 5,
+    "replications": 1,
+    "windows": [
+        {"id": "city", "code": "341700", "level": "prefecture", "clerks": 2},
+        {"id": "guichi", "code": "341702", "level": "county", "clerks": 1},
+    ],
+    "demand": [
+        {"window": "city", "matter": "*", "per_day": 6.0},
+        {"window": "guichi", "matter": "*", "per_day": 3.0},
+    ],
+}
+
 
 def with_search_path(base: str, schema: str) -> str:
     """A PostgreSQL URL whose connections use ``schema`` (a per-test namespace)."""

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 from api.db import make_engine
 from api.models.runs import RunRecord
 from tests.api.conftest import ServiceFactory
-from tests.api.service import MMC_SMALL, Service, expected_tables
+from tests.api.service import GEO_SMALL, MMC_SMALL, Service, expected_tables
 
 pytest.importorskip("tongban.pipeline", reason="tongban.pipeline not merged yet")
 
@@ -117,3 +117,26 @@ def test_limits_replications_and_active_runs(make_service: ServiceFactory) -> No
     with Session(make_engine(service.url)) as session:
         statuses = session.exec(select(col(RunRecord.status))).all()
         assert statuses == ["queued", "queued"]
+
+
+def test_a_geographic_run_serves_its_pickup_routes(make_service: ServiceFactory) -> None:
+    from routing.outputs import routes_geojson
+    from sim.scenarios.loader import parse_scenario
+    from tongban import pipeline
+
+    service = make_service(dispatch=True, route_iterations=50)
+    scenario = create_scenario(service, GEO_SMALL)
+    location = service.request("POST", f"/scenarios/{scenario}/runs").headers["Location"]
+    run = service.wait(location)
+    assert run["status"] == "succeeded", run
+    assert {"pickups", "unserved", "tradeoff"} <= set(run["tables"])
+    routes = service.request("GET", f"{location}/routes", "analyst")
+    assert routes.status_code == 200
+    assert routes.headers["content-type"].startswith("application/geo+json")
+    options = pipeline.RunOptions(route_iterations=50)
+    prepared = pipeline.prepare(parse_scenario(GEO_SMALL), options, None)
+    assert prepared.routing is not None
+    assert routes.json() == routes_geojson(prepared.routing.chosen)
+    assert routes.json()["features"] and all(
+        f["geometry"]["type"] == "LineString" for f in routes.json()["features"]
+    )
