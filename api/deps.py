@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.models.keys import ApiKey, Role
-from api.security import find_key
+from api.security import KeyCache, find_key, hash_key
 from api.settings import Settings
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
@@ -48,22 +49,31 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def current_key(
-    session: SessionDep, key: Annotated[str | None, Security(API_KEY_HEADER)]
+def _lookup(engine: Engine, key: str) -> ApiKey | None:
+    with Session(engine, expire_on_commit=False) as session:
+        return find_key(session, key)
+
+
+async def current_key(
+    request: Request, key: Annotated[str | None, Security(API_KEY_HEADER)]
 ) -> ApiKey:
-    """The caller's key: 401 when missing or unknown."""
+    """The caller's key: 401 when missing or unknown (recent keys come from a short cache)."""
     if not key:
         raise HTTPException(401, "missing API key: send it in the X-API-Key header")
-    record = find_key(session, key)
+    cache: KeyCache = request.app.state.key_cache
+    record = cache.get(hash_key(key))
     if record is None:
-        raise HTTPException(401, "unknown or revoked API key (X-API-Key)")
+        record = await run_in_threadpool(_lookup, request.app.state.engine, key)
+        if record is None:
+            raise HTTPException(401, "unknown or revoked API key (X-API-Key)")
+        cache.put(record)
     return record
 
 
-def require(role: Role) -> Callable[[ApiKey], ApiKey]:
+def require(role: Role) -> Callable[[ApiKey], Awaitable[ApiKey]]:
     """A dependency that lets through keys whose role includes ``role`` (403 otherwise)."""
 
-    def check(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
+    async def check(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
         if key.role not in ALLOWED[role]:
             raise HTTPException(
                 403, f"this needs a {role.value} key (or higher); key {key.name!r} is {key.role}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from sqlmodel import Session, select
 
@@ -33,3 +36,33 @@ def find_key(session: Session, key: str) -> ApiKey | None:
     if record is None or record.revoked_at is not None:
         return None
     return record
+
+
+class KeyCache:
+    """Recently seen keys by hash, for ``seconds`` (0: off); a revocation here is immediate,
+    in other web processes it takes effect within ``seconds``."""
+
+    def __init__(self, seconds: float, size: int = 1024) -> None:
+        self.seconds, self.size = seconds, size
+        self._entries: OrderedDict[str, tuple[float, ApiKey]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key_hash: str) -> ApiKey | None:
+        with self._lock:
+            entry = self._entries.get(key_hash)
+            if entry is None or entry[0] < time.monotonic():
+                return None
+            return entry[1]
+
+    def put(self, record: ApiKey) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            self._entries[record.key_hash] = (time.monotonic() + self.seconds, record)
+            self._entries.move_to_end(record.key_hash)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, key_hash: str) -> None:
+        with self._lock:
+            self._entries.pop(key_hash, None)

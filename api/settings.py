@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     dispatch: bool = True  # run queued work in this process's worker pool
     poll_seconds: float = Field(default=0.5, gt=0)
     route_iterations: int = Field(default=500, ge=1)
+    key_cache_seconds: float = Field(default=2.0, ge=0.0, le=60.0)
+    result_cache_entries: int = Field(default=256, ge=0)
 
     @property
     def url(self) -> str:

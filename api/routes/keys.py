@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from sqlmodel import col, select
 
 from api.deps import Admin, Id, SessionDep
@@ -27,7 +27,7 @@ def list_keys(session: SessionDep, _admin: Admin) -> list[ApiKey]:
 
 
 @router.delete("/{key_id}", response_model=ApiKeyPublic, responses=problem_responses(404))
-def revoke(key_id: Id, session: SessionDep, _admin: Admin) -> ApiKey:
+def revoke(key_id: Id, request: Request, session: SessionDep, _admin: Admin) -> ApiKey:
     """Revoke a key: it stops working at once."""
     record = session.get(ApiKey, key_id)
     if record is None:
@@ -36,4 +36,5 @@ def revoke(key_id: Id, session: SessionDep, _admin: Admin) -> ApiKey:
         record.revoked_at = utcnow()
         session.add(record)
         session.commit()
+    request.app.state.key_cache.forget(record.key_hash)
     return record

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import Reader
 from api.models.common import problem_responses
@@ -21,17 +22,23 @@ def _rows(locality: str, batch: int | None, mode: str | None) -> tuple[dict[str,
     return tuple(m.to_dict() for m in source.filter(batch=batch, mode=mode))
 
 
+@functools.cache
+def _rendered(locality: str, batch: int | None, mode: str | None) -> bytes:
+    rows = list(_rows(locality, batch, mode))
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 @router.get("", response_model=list[MatterPublic])
-def list_matters(
+async def list_matters(
     _key: Reader,
     locality: Locality = "national",
     batch: int | None = Query(
         None, ge=1, le=3, description="The batch (local plan's with a locality)"
     ),
     mode: str | None = Query(None, pattern="^(online|proxy|joint)$"),
-) -> tuple[dict[str, Any], ...]:
+) -> Response:
     """The national list or a local plan's matters, filtered like ``tongban catalog``."""
-    return _rows(locality, batch, mode)
+    return Response(_rendered(locality, batch, mode), media_type="application/json")
 
 
 @router.get("/{matter_id}", response_model=MatterPublic, responses=problem_responses(404))

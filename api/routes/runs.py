@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response, status
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +29,7 @@ from api.models.runs import (
     RunRecord,
     RunStatus,
 )
+from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
 
 router = APIRouter(tags=["runs"], responses=problem_responses(401, 403, 422))
@@ -219,6 +224,31 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def render_result(engine: Engine, run_id: int, table: str, fmt: str) -> tuple[bytes, str]:
+    """A succeeded run's table as JSON or CSV bytes (404/409 otherwise)."""
+    with Session(engine) as session:
+        _finished_run(session, run_id)
+        record = session.exec(
+            select(ResultTableRecord).where(
+                ResultTableRecord.run_id == run_id, ResultTableRecord.name == table
+            )
+        ).first()
+        if record is None:
+            query = select(ResultTableRecord.name).where(ResultTableRecord.run_id == run_id)
+            names = ", ".join(sorted(session.exec(query).all()))
+            raise HTTPException(404, f"run {run_id} has no table {table!r}; tables: {names}")
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(record.columns)
+        writer.writerows([_cell(v) for v in row] for row in record.rows)
+        return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    rows = [dict(zip(record.columns, row, strict=True)) for row in record.rows]
+    body = {"run_id": run_id, "table": table, "columns": record.columns, "rows": rows}
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8"), "application/json"
+
+
 @router.get(
     "/runs/{run_id}/results/{table}",
     response_model=ResultTablePublic,
@@ -227,40 +257,21 @@ def _cell(value: Any) -> Any:
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table"},
     },
 )
-def results(
+async def results(
     run_id: Id,
-    table: str,
-    session: SessionDep,
+    table: Annotated[str, PathParam(max_length=100)],
+    request: Request,
     _key: Reader,
     format: Literal["json", "csv"] = "json",
 ) -> Response:
     """One table of the report (``turnaround``, ``windows``, …) as JSON or CSV."""
-    _finished_run(session, run_id)
-    record = session.exec(
-        select(ResultTableRecord).where(
-            ResultTableRecord.run_id == run_id, ResultTableRecord.name == table
-        )
-    ).first()
-    if record is None:
-        names = session.exec(
-            select(ResultTableRecord.name).where(ResultTableRecord.run_id == run_id)
-        ).all()
-        raise HTTPException(
-            404, f"run {run_id} has no table {table!r}; tables: {', '.join(sorted(names))}"
-        )
-    if format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(record.columns)
-        writer.writerows([_cell(v) for v in row] for row in record.rows)
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
-    rows = [dict(zip(record.columns, row, strict=True)) for row in record.rows]
-    body = ResultTablePublic(run_id=run_id, table=table, columns=record.columns, rows=rows)
-    return JSONResponse(body.model_dump(mode="json"))
-
-
-class GeoJSON(dict[str, Any]):
-    """A GeoJSON FeatureCollection."""
+    cache: ResultCache = request.app.state.result_cache
+    rendered = cache.get((run_id, table, format))
+    if rendered is None:
+        engine = request.app.state.engine
+        rendered = await run_in_threadpool(render_result, engine, run_id, table, format)
+        cache.put((run_id, table, format), rendered)
+    return Response(rendered[0], media_type=rendered[1])
 
 
 @router.get(

@@ -11,6 +11,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", help="Web worker processes."),
+    access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
 ) -> None:
     """Start the HTTP API (SQLite file by default; DATABASE_URL for PostgreSQL)."""
     if not 0 < port < 65536:
@@ -31,7 +32,13 @@ def serve_command(
     if resumed:
         typer.echo(f"resuming {resumed} interrupted runs/jobs", err=True)
     uvicorn.run(
-        "api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
     )
 
 
