@@ -21,7 +21,6 @@ from api.models.runs import ReplicationRecord
 from tests.api.service import MMC_SMALL, expected_tables, prepare_database
 
 pytest.importorskip("tongban.pipeline", reason="tongban.pipeline not merged yet")
-pytestmark = pytest.mark.xdist_group("crash")
 
 SLOW = {**MMC_SMALL, "days": 60, "demand": [{**MMC_SMALL["demand"][0], "per_hour": 15.0}]}
 REPLICATIONS, SEED = 8, 7
@@ -64,8 +63,8 @@ class Server:
 
 
 @pytest.fixture
-def environment(tmp_path: Path) -> Iterator[tuple[dict[str, str], str, dict[str, str]]]:
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
+def environment(database_url: str) -> Iterator[tuple[dict[str, str], str, dict[str, str]]]:
+    url = database_url
     keys = prepare_database(url)
     env = {
         **os.environ,

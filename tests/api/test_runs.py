@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from api.db import make_engine
-from api.models.runs import RunRecord
+from api.models.runs import ReplicationRecord, RunRecord
 from tests.api.conftest import ServiceFactory
 from tests.api.service import GEO_SMALL, MMC_SMALL, Service, expected_tables
 
@@ -140,3 +141,31 @@ def test_a_geographic_run_serves_its_pickup_routes(make_service: ServiceFactory)
     assert routes.json()["features"] and all(
         f["geometry"]["type"] == "LineString" for f in routes.json()["features"]
     )
+
+
+def test_cancelling_a_running_run_stops_its_worker(make_service: ServiceFactory) -> None:
+    service = make_service(dispatch=True)
+    slow = {**MMC_SMALL, "days": 60, "demand": [{**MMC_SMALL["demand"][0], "per_hour": 15.0}]}
+    scenario = create_scenario(service, slow)
+    body = {"replications": 20}
+    location = service.request("POST", f"/scenarios/{scenario}/runs", json=body).headers["Location"]
+    deadline = time.monotonic() + 60
+    while True:
+        run = service.request("GET", location, "analyst").json()
+        if run["status"] == "running" and run["progress"].get("replications", {}).get("done"):
+            break
+        assert run["status"] in ("queued", "running") and time.monotonic() < deadline, run
+        time.sleep(0.05)
+    cancelled = service.request("POST", f"{location}/cancel")
+    assert cancelled.status_code == 202 and cancelled.json()["status"] == "cancelled"
+    time.sleep(2.0)  # the worker notices at its next replication and stops
+    engine = make_engine(service.url)
+    with Session(engine) as session:
+        stored = session.exec(select(func.count()).select_from(ReplicationRecord)).one()
+    time.sleep(1.0)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(ReplicationRecord)).one() == stored
+    engine.dispose()
+    assert stored < 20
+    final = service.request("GET", location, "analyst").json()
+    assert final["status"] == "cancelled" and final["tables"] == []
