@@ -85,6 +85,12 @@ def routing_job_in_worker(url: str, job_id: int, max_seconds: float) -> None:
     except Exception as exc:
         logger.exception("routing job %s failed", job_id)
         result, error, final = None, f"{type(exc).__name__}: {exc}", RunStatus.failed
+    _finish_job(engine, job_id, final, result, error)
+
+
+def _finish_job(
+    engine: Engine, job_id: int, status: str, result: dict[str, Any] | None, error: str | None
+) -> None:
     with Session(engine) as session:
         session.execute(
             update(RoutingJobRecord)
@@ -92,7 +98,7 @@ def routing_job_in_worker(url: str, job_id: int, max_seconds: float) -> None:
                 col(RoutingJobRecord.id) == job_id,
                 col(RoutingJobRecord.status) == RunStatus.running,
             )
-            .values(status=final, result=result, error=error, finished_at=utcnow())
+            .values(status=status, result=result, error=error, finished_at=utcnow())
         )
         session.commit()
 
@@ -182,8 +188,11 @@ class Dispatcher:
             logger.error("worker for %s %s died: %r", model.__tablename__, item_id, error)
             if isinstance(error, BrokenProcessPool):
                 self._pool = None
+            message = f"worker process died: {error!r}"
             if model is RunRecord:
-                fail_run(self.engine, item_id, f"worker process died: {error!r}")
+                fail_run(self.engine, item_id, message)
+            else:
+                _finish_job(self.engine, item_id, RunStatus.failed, None, message)
 
     def _queued(self, model: Record, limit: int) -> list[int]:
         with Session(self.engine) as session:
