@@ -31,6 +31,7 @@ from api.models.runs import (
 )
 from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
+from sim.scenarios.loader import parse_scenario
 
 router = APIRouter(tags=["runs"], responses=problem_responses(401, 403, 422))
 
@@ -90,8 +91,9 @@ def submit(
     """Queue a run of the scenario's current version; repeat-safe with ``Idempotency-Key``."""
     options = body or RunCreate()
     scenario = load_scenario(session, scenario_id)
-    replications = options.replications or int(scenario.body.get("replications", 10))
-    seed = options.seed if options.seed is not None else int(scenario.body.get("seed", 1))
+    stored = parse_scenario(scenario.body, f"scenario {scenario_id}")
+    replications = options.replications or stored.replications
+    seed = options.seed if options.seed is not None else stored.seed
     if replications > settings.max_replications:
         message = f"replications must be at most {settings.max_replications} (got {replications})"
         raise HTTPException(422, message)
