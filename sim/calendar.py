@@ -161,6 +161,16 @@ class Timetable:
         base = day_index * MINUTES_PER_DAY
         return [(base + start, base + end) for start, end in hours.intervals]
 
+    def open_minutes_between(self, lo: float, hi: float) -> float:
+        """Open minutes between simulation minutes ``lo`` and ``hi``."""
+        total = 0.0
+        for day in range(int(lo // MINUTES_PER_DAY), math.ceil(hi / MINUTES_PER_DAY)):
+            for start, end in self.intervals_on(day):
+                overlap = min(end, hi) - max(start, lo)
+                if overlap > 0:
+                    total += overlap
+        return total
+
     def is_open(self, minute: float) -> bool:
         """Whether the place is open at a simulation minute."""
         day = int(minute // MINUTES_PER_DAY)

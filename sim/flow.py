@@ -70,7 +70,6 @@ class CaseFlow:
         compiled: CompiledScenario,
         streams: FlowStreams,
         transit: TransitModel,
-        office_timetable: Timetable,
         windows: Sequence[WindowModel],
         offices: Sequence[StaffedOffice],
         recorder: Recorder,
@@ -81,7 +80,7 @@ class CaseFlow:
         self.process = compiled.scenario.process
         self.streams = streams
         self.transit = transit
-        self.office_timetable = office_timetable
+        self.office_timetable = compiled.flow_timetable
         self.windows = windows
         self.offices = offices
         self.recorder = recorder

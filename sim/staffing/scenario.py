@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,6 +36,7 @@ from sim.staffing.office import OfficeDemand, OfficeSettings, staff_office
 from sim.staffing.plan import StaffingReport, WindowDayDemand, staff_all
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import mixture
+from tongban.kernel.hours import OpeningHours
 
 WORKDAYS_PER_WEEK = 5.0
 RESTDAYS_PER_WEEK = 2.0
@@ -55,7 +55,7 @@ def window_demands(compiled: Any, *, only_auto: bool = True) -> list[WindowDayDe
         for day_type, hours, per_week in day_types:
             if plan.rates.shape[0] == 0 or not hours.open_hours():
                 continue
-            open_minutes = np.array([_open_minutes(hours.intervals, h) for h in range(24)])
+            open_minutes = np.array(hours.open_minutes_by_hour())
             open_hours = hours.open_hours()
             first, last = min(open_hours), max(open_hours) + 1
             fraction = open_minutes[first:last] / 60.0
@@ -112,26 +112,13 @@ def office_demands(compiled: Any) -> tuple[list[OfficeDemand], list[float], list
                 limit_working_days=min(m.limit_working_days for m in matters),
             )
         )
-        minutes = sum(e - s for s, e in _intervals(spec.hours))
+        minutes = OpeningHours.from_strings(spec.hours).minutes_per_day
         hours_per_day.append(max(minutes / 60.0, 0.5))
         reviews.extend(
             MatterReviewLoad(m.id, d * WORKDAYS_PER_WEEK, float(m.review.mean) / 60.0)
             for m, d in zip(matters, per_day, strict=True)
         )
     return demands, hours_per_day, reviews
-
-
-def _open_minutes(intervals: Sequence[tuple[float, float]], hour: int) -> float:
-    lo, hi = 60.0 * hour, 60.0 * hour + 60.0
-    return sum(max(0.0, min(end, hi) - max(start, lo)) for start, end in intervals)
-
-
-def _intervals(pairs: Sequence[Sequence[str]]) -> list[tuple[float, float]]:
-    def minutes(text: str) -> float:
-        hour, _, minute = text.partition(":")
-        return int(hour) * 60.0 + int(minute or 0)
-
-    return [(minutes(a), minutes(b)) for a, b in pairs]
 
 
 def staff_compiled(
