@@ -48,7 +48,7 @@ def _official_is_workday(day: date, warned: set[int] = _WARNED_YEARS) -> bool:
         )
     import holidays
 
-    return day.weekday() < 5 and day not in holidays.China(years=day.year)
+    return day.weekday() < 5 and day not in holidays.country_holidays("CN", years=day.year)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sim.arrivals import ArrivalGenerator
 from sim.calendar import Timetable, WorkCalendar
 from sim.compile import CompiledScenario, compile_scenario
 from sim.distributions import Sampler
-from sim.models.window import WindowModel, WindowStreams
+from sim.models.window import WindowModel, WindowStats, WindowStreams
 from sim.period import StatsPeriod
 from sim.plans import WindowPlan
 from sim.replication import run_replication
@@ -117,34 +117,44 @@ def simulate_window(
     """
     if len(rates_per_hour) != 24 or len(clerks) != 24:
         raise ValueError("rates_per_hour and clerks need 24 values (clock hours 00–23)")
-    root = fresh_seed(seed)
     plan = _lone_window(rates_per_hour, clerks, service, hours)
     period = StatsPeriod.of_days(days, warmup_days, 1, target_wait_minutes)
-    levels, arrivals, means, utilisation = [], [], [], []
-    served_rows, within_rows, wait_rows = [], [], []
-    for child in root.spawn(replications):
-        arrival_seed, service_seed = child.spawn(2)
-        env = simpy.Environment()
-        streams = WindowStreams(
-            np.random.default_rng(arrival_seed), np.random.default_rng(service_seed)
-        )
-        model = WindowModel(env, plan, streams, period, None, _counter())
-        env.run(until=period.run_until)
-        # Everyone who arrived is served: drain the queue so no wait is censored (censoring
-        # would hide the longest waits of an overloaded window and bias its mean down).
-        while model.queue or model.busy:
-            env.run(until=env.now + MINUTES_PER_DAY)
-        model.finalize()
-        served = model.stats.served_by_hour[0].astype(float)
-        ok = model.stats.served_within_target[0].astype(float)
-        served_rows.append(served)
-        within_rows.append(ok)
-        wait_rows.append(model.stats.wait_sum_by_hour[0].copy())
+    stats = [
+        _lone_replication(plan, period, child) for child in fresh_seed(seed).spawn(replications)
+    ]
+    return _window_check(stats, days - warmup_days)
+
+
+def _lone_replication(
+    plan: WindowPlan, period: StatsPeriod, seed: np.random.SeedSequence
+) -> WindowStats:
+    """One replication of a window on its own, run until everyone who arrived is served."""
+    arrival_seed, service_seed = seed.spawn(2)
+    env = simpy.Environment()
+    streams = WindowStreams(
+        np.random.default_rng(arrival_seed), np.random.default_rng(service_seed)
+    )
+    model = WindowModel(env, plan, streams, period, None, _counter())
+    env.run(until=period.run_until)
+    # Everyone who arrived is served: drain the queue so no wait is censored (censoring
+    # would hide the longest waits of an overloaded window and bias its mean down).
+    while model.queue or model.busy:
+        env.run(until=env.now + MINUTES_PER_DAY)
+    model.finalize()
+    return model.stats
+
+
+def _window_check(stats: Sequence[WindowStats], period_days: float) -> WindowCheck:
+    """Per-hour service levels (working days) over replications, with t half-widths."""
+    served_rows = [s.served_by_hour[0].astype(float) for s in stats]
+    within_rows = [s.served_within_target[0].astype(float) for s in stats]
+    levels = []
+    for served, ok in zip(served_rows, within_rows, strict=True):
         with np.errstate(invalid="ignore", divide="ignore"):
             levels.append(np.where(served > 0, ok / np.where(served > 0, served, 1), np.nan))
-        arrivals.append(served / max(days - warmup_days, 1e-9))
-        means.append(model.stats.waits.mean)
-        utilisation.append(model.stats.utilisation)
+    arrivals = [served / max(period_days, 1e-9) for served in served_rows]
+    means = [s.waits.mean for s in stats]
+    utilisation = [s.utilisation for s in stats]
     stacked = np.array(levels)
     with np.errstate(invalid="ignore"):
         mean_levels = np.array([nanmean(list(stacked[:, h])) for h in range(24)])
@@ -155,10 +165,10 @@ def simulate_window(
         wait_mean=nanmean(means),
         wait_mean_ci95=t_halfwidth(means),
         utilisation=nanmean(utilisation),
-        replications=replications,
+        replications=len(stats),
         served_by_rep=np.array(served_rows),
         within_by_rep=np.array(within_rows),
-        wait_sum_by_rep=np.array(wait_rows),
+        wait_sum_by_rep=np.array([s.wait_sum_by_hour[0].copy() for s in stats]),
     )
 
 

@@ -170,4 +170,5 @@ class _Sum:
         return self.first.sample(rng) + self.second.sample(rng)
 
     def sample_many(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return self.first.sample_many(rng, size) + self.second.sample_many(rng, size)
+        total: np.ndarray = self.first.sample_many(rng, size) + self.second.sample_many(rng, size)
+        return total
