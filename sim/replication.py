@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +24,10 @@ import simpy
 
 from sim.compile import CompiledScenario
 from sim.flow import FLOW_PURPOSES, CaseFlow, FlowStreams
-from sim.models.mail import DistributionTransit, GeoTransit, TransitModel
 from sim.models.office import OfficeStats, StaffedOffice
 from sim.models.window import WindowModel, WindowStats, WindowStreams
 from sim.outcomes import MatterOutcome, Recorder
 from sim.records import Case, TraceWriter
-from sim.scenarios.schema import MailProcess, Scenario
 from sim.seeds import fresh_seed
 from tongban.kernel.hours import MINUTES_PER_DAY
 
@@ -137,8 +134,7 @@ class _Engine:
             )
             for plan in compiled.windows
         ]
-        transit = _transit(compiled.scenario)
-        flow = CaseFlow(env, compiled, streams.flow, transit, windows, offices, recorder, homes)
+        flow = CaseFlow(env, compiled, streams.flow, windows, offices, recorder, homes)
         flow_holder.append(flow)
         env.process(flow.inbound_arrivals(compiled.inbound, compiled.scenario.days))
         return cls(env, windows, offices, flow, recorder)
@@ -185,13 +181,3 @@ class _Engine:
             in_system=queue_left + self.flow.in_flight,
             window_queue_left=queue_left,
         )
-
-
-def _transit(scenario: Scenario) -> TransitModel:
-    setting = scenario.process.mail.transit_hours
-    if setting == "geo":
-        fallback = MailProcess().transit_hours
-        assert not isinstance(fallback, str)
-        start = datetime.combine(scenario.start_date, time())
-        return GeoTransit(start, fallback)
-    return DistributionTransit(setting)
