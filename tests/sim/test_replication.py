@@ -80,3 +80,12 @@ def test_replication_seed_is_the_spawned_child_and_fresh_seed_a_copy() -> None:
     assert copy.n_children_spawned == 0 and parent.n_children_spawned == 2
     assert copy.spawn(1)[0].generate_state(2).tolist() == children[0].generate_state(2).tolist()
     assert fresh_seed(9).generate_state(2).tolist() == parent.generate_state(2).tolist()
+
+
+def test_a_used_compiled_scenario_pickles_and_simulates_the_same() -> None:
+    compiled = small()
+    first = simulate(compiled, replications=2, seed=4)  # fills the shared calendar lookups
+    copy = pickle.loads(pickle.dumps(compiled))  # e.g. sent to a worker process
+    again = simulate(copy, replications=2, seed=4)
+    assert repr(again.windows) == repr(first.windows)
+    assert repr(again.turnaround) == repr(first.turnaround)
