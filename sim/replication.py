@@ -5,6 +5,11 @@ arrival and one service stream per window (in window order), then one stream per
 after the window (:data:`sim.flow.FLOW_PURPOSES`), then one repeat-visit stream per window
 (:mod:`sim.models.visits`). The same window list therefore sees the same applicants, with
 the same service times and repeat visits, whatever the staffing (common random numbers).
+The streams are spawned from a copy (:func:`sim.seeds.fresh_seed`): one seed, one answer.
+
+The processes read the compiled records (:mod:`sim.plans`): timetables, arrival generators
+and the statistics period are built once by :func:`sim.compile.compile_scenario` and shared
+by every replication; a replication only adds the SimPy processes and its random streams.
 
 No wait or turnaround is censored: after ``days + drain_days`` the replication runs on, a
 day at a time, until every case that arrived is done. Only a case that cannot finish within
