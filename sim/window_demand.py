@@ -95,23 +95,6 @@ def row_rates(
     return rates
 
 
-def _clerk_plan(window: Window) -> tuple[int, ...] | None:
-    """Clerks per clock hour as the scenario gives them (``None``: ``auto``)."""
-    if window.shifts:
-        plan = [0] * 24
-        for shift in window.shifts:
-            start = OpeningHours.from_strings([[shift.start, shift.end]]).intervals[0]
-            for hour in range(24):
-                if start[0] <= hour * 60.0 < start[1]:
-                    plan[hour] += shift.clerks
-        return tuple(plan)
-    if window.clerks == "auto":
-        return None
-    if isinstance(window.clerks, list):
-        return tuple(window.clerks)
-    return (int(window.clerks),) * 24
-
-
 def clerk_plan(window: Window) -> tuple[int, ...] | None:
     """Clerks per clock hour as the scenario gives them (``None``: ``auto``)."""
     if window.shifts:
