@@ -178,3 +178,8 @@ def staffing_tables(report: StaffingReport) -> dict[str, tuple[type, Sequence[An
         "roster": (RosterRow, roster_rows(report)),
         "office_staffing": (OfficeStaffingRow, office_rows(report)),
     }
+
+
+def staffing_files(report: StaffingReport) -> dict[str, tuple[type, Sequence[Any]]]:
+    """The tables ``tongban staff --out`` writes: the stage's, plus the matter workloads."""
+    return {**staffing_tables(report), "matter_staffing": (MatterLoadRow, matter_rows(report))}

@@ -22,22 +22,31 @@ STAGE_LABELS = {"routing": "planning routes", "staffing": "planning staff"}
 
 @contextmanager
 def stage_progress(scenario: str) -> Iterator[ProgressCallback]:
-    """A transient bar per stage, as a pipeline ``(stage, done, total)`` callback."""
-    console = Console(stderr=True)
-    with Progress(
+    """A transient bar per stage, as a pipeline ``(stage, done, total)`` callback.
+
+    The bar appears at the first report only, so an input error found before any stage
+    starts (compiling the scenario) is the only line on stderr.
+    """
+    bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=Console(stderr=True),
         transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
+    )
+    tasks: dict[str, TaskID] = {}
 
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                label = STAGE_LABELS.get(stage, "simulating")
-                tasks[stage] = bar.add_task(f"{label} {scenario}", total=None)
-            bar.update(tasks[stage], completed=done, total=total)
+    def update(stage: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if stage not in tasks:
+            label = STAGE_LABELS.get(stage, "simulating")
+            tasks[stage] = bar.add_task(f"{label} {scenario}", total=None)
+        bar.update(tasks[stage], completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if tasks:
+            bar.stop()
