@@ -68,3 +68,7 @@ for _name in COMMAND_MODULES:  # a missing module is an ImportError, never skipp
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()
