@@ -24,7 +24,6 @@ from tongban.pipeline import RunOptions
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden" / "chizhou_small.toml"
 OPTIONS = RunOptions(replications=2, route_iterations=50)
-pytestmark = pytest.mark.xdist_group("tongban-run")
 
 
 def _rows(result: SimulationResult) -> dict[str, Any]:
