@@ -61,16 +61,14 @@ def _root(
     )
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"tongban.commands.{_name}")
-    except ModuleNotFoundError as exc:  # an area not built yet
-        if exc.name != f"tongban.commands.{_name}":
-            raise
-        continue
-    _module.register(app)
+for _name in COMMAND_MODULES:  # a missing module is an ImportError, never skipped
+    importlib.import_module(f"tongban.commands.{_name}").register(app)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

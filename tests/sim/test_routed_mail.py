@@ -174,8 +174,8 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
     times, then the EMS model's own collection) is the control that shows the comparison
     detects a slowdown.
     """
-    from routing.scenario import plan_for_scenario
     from sim import outcomes
+    from tongban.pipeline.routing_stage import plan_for_scenario, simulation_pickups
 
     plan = plan_for_scenario(chizhou, iterations=100)
     seeds = np.random.SeedSequence(2021).spawn(REPLICATIONS)
@@ -205,7 +205,7 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
         return np.array(hours), np.array(days)
 
     fixed_h, fixed_d = measure(PickupSchedule.from_clock_strings(["16:00"]))
-    routed_h, routed_d = measure(plan.simulation_pickups(["16:00"]))
+    routed_h, routed_d = measure(simulation_pickups(plan, ["16:00"]))
     old_h, _ = measure(PickupSchedule.from_clock_strings(["16:00"], plan.pickup_times()))
     assert (routed_h - fixed_h).mean() <= 0.0  # measured −4.2 ± 1.1 h
     assert (old_h - routed_h).mean() >= 4.0  # the double collection: +9.0 ± 0.7 h
