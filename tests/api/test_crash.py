@@ -20,8 +20,6 @@ from api.db import make_engine
 from api.models.runs import ReplicationRecord
 from tests.api.service import MMC_SMALL, expected_tables, prepare_database
 
-pytest.importorskip("tongban.pipeline", reason="tongban.pipeline not merged yet")
-
 SLOW = {**MMC_SMALL, "days": 60, "demand": [{**MMC_SMALL["demand"][0], "per_hour": 15.0}]}
 REPLICATIONS, SEED = 8, 7
 

@@ -7,15 +7,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 from sqlmodel import Session, col, func, select
 
 from api.db import make_engine
 from api.models.runs import ReplicationRecord, RunRecord
 from tests.api.conftest import ServiceFactory
 from tests.api.service import GEO_SMALL, MMC_SMALL, Service, expected_tables
-
-pytest.importorskip("tongban.pipeline", reason="tongban.pipeline not merged yet")
 
 
 def create_scenario(service: Service, body: dict[str, Any] = MMC_SMALL) -> int:
