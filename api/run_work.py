@@ -25,6 +25,9 @@ from api.models.common import utcnow
 from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunStatus
 from sim.scenarios.loader import parse_scenario
 
+#: The stage name the pipeline reports replications under (``tongban.pipeline.run``).
+SIMULATION = "simulation"
+
 
 class Cancelled(Exception):
     """The run was cancelled (or taken away) while this worker held it."""
@@ -48,7 +51,7 @@ def _set_progress(engine: Engine, run_id: int, stage: str, done: int, total: int
 
 
 def cell(value: Any) -> Any:
-    """A table value as JSON: NaN/inf → null, numpy scalars → Python, dates → ISO text."""
+    """A value as JSON: NaN/inf → null, numpy scalars → Python, dates → ISO text, recursively."""
     if hasattr(value, "item") and callable(value.item):
         value = value.item()
     if isinstance(value, float):
@@ -59,6 +62,8 @@ def cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [cell(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): cell(v) for k, v in value.items()}
     return str(value)
 
 
@@ -107,6 +112,7 @@ def _routes_geojson(result: Any) -> dict[str, Any] | None:
 def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> None:
     """Carry a claimed run (status ``running``) to its end."""
     from tongban.pipeline import RunOptions, finish, prepare, replicate, report_tables
+    from tongban.pipeline.report import summary
 
     with Session(engine) as session:
         run = session.get(RunRecord, run_id)
@@ -123,14 +129,14 @@ def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> Non
     prepared = prepare(scenario, options, progress)
     total = prepared.replications
     done = _done_indices(engine, run_id)
-    _set_progress(engine, run_id, "replications", len(done), total)
+    _set_progress(engine, run_id, SIMULATION, len(done), total)
     for index in range(total):
         if index in done:
             continue
         _still_running(engine, run_id)
         _store_replication(engine, run_id, index, replicate(prepared, index))
         done.add(index)
-        _set_progress(engine, run_id, "replications", len(done), total)
+        _set_progress(engine, run_id, SIMULATION, len(done), total)
     results = _load_replications(engine, run_id)[:total]
     result = finish(prepared, results, started, utcnow())
     tables = report_tables(result)
@@ -150,7 +156,7 @@ def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> Non
                 session.flush()
             session.add(ResultTableRecord(run_id=run_id, name=name, columns=columns, rows=values))
         run.routes = _routes_geojson(result)
-        run.summary = {"tables": {name: len(rows) for name, (_t, rows) in tables.items()}}
+        run.summary = cell(summary(result))
         run.status = RunStatus.succeeded
         run.finished_at = utcnow()
         session.add(run)

@@ -127,7 +127,7 @@ def submit(
         idempotency_key=idempotency_key,
         seed=seed,
         replications=replications,
-        progress={"replications": {"done": 0, "total": replications}},
+        progress={"simulation": {"done": 0, "total": replications}},
     )
     session.add(run)
     try:

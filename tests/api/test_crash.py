@@ -96,7 +96,7 @@ def test_kill_9_mid_run_then_restart_gives_the_uninterrupted_results(
     deadline = time.monotonic() + 60
     while True:
         run = httpx.get(f"{server.base}{location}", headers=headers).json()
-        done = run["progress"].get("replications", {}).get("done", 0)
+        done = run["progress"].get("simulation", {}).get("done", 0)
         if run["status"] == "running" and done >= 2:
             break
         assert run["status"] in ("queued", "running") and time.monotonic() < deadline, run

@@ -30,8 +30,9 @@ def test_a_run_finishes_with_the_pipeline_s_results(make_service: ServiceFactory
     assert location == f"/runs/{submitted.json()['id']}" and "Retry-After" in submitted.headers
     run = service.wait(location)
     assert run["status"] == "succeeded", run
-    assert run["progress"]["replications"] == {"done": 2, "total": 2}
+    assert run["progress"]["simulation"] == {"done": 2, "total": 2}
     assert run["seed"] == 11 and run["finished_at"] >= run["started_at"]
+    assert run["summary"]["seed"] == 11 and run["summary"]["replications"] == 2
     expected = expected_tables(MMC_SMALL, 11, 2)
     assert set(run["tables"]) == set(expected)
     for name, (columns, rows) in expected.items():
@@ -149,7 +150,7 @@ def test_cancelling_a_running_run_stops_its_worker(make_service: ServiceFactory)
     deadline = time.monotonic() + 60
     while True:
         run = service.request("GET", location, "analyst").json()
-        if run["status"] == "running" and run["progress"].get("replications", {}).get("done"):
+        if run["status"] == "running" and run["progress"].get("simulation", {}).get("done"):
             break
         assert run["status"] in ("queued", "running") and time.monotonic() < deadline, run
         time.sleep(0.05)
