@@ -6,6 +6,7 @@ environment's :class:`~api.settings.Settings`; tests call :func:`create_app` wit
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +21,7 @@ from api.routes import health, keys, matters, routing_jobs, runs, scenarios, sta
 from api.scenario_input import scenario_schemas
 from api.security import KeyCache
 from api.settings import Settings, get_settings
-from api.workers import Dispatcher
+from api.workers import DIE_WITH_PARENT, Dispatcher, die_with_parent
 from tongban import __version__
 
 DESCRIPTION = """Scenarios, runs, staffing and EMS pickup routing for 跨省通办 services.
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if os.environ.get(DIE_WITH_PARENT) == "1":  # a uvicorn worker of `serve --workers N`
+            die_with_parent()
         dispatcher = None
         if settings.dispatch:
             dispatcher = Dispatcher(engine, settings.url, settings)

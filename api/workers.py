@@ -35,6 +35,8 @@ from tongban.kernel.errors import InputError
 
 logger = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
+#: Set by ``tongban serve --workers N`` (N > 1): web workers die with the server process too.
+DIE_WITH_PARENT = "TONGBAN_DIE_WITH_PARENT"
 _ENGINES: dict[str, Engine] = {}
 Record = type[RunRecord] | type[RoutingJobRecord]
 
@@ -45,8 +47,8 @@ def _engine(url: str) -> Engine:
     return _ENGINES[url]
 
 
-def _die_with_parent() -> None:
-    """Worker initialiser: the kernel kills this process when its parent dies (Linux)."""
+def die_with_parent() -> None:
+    """The kernel kills this process when its parent dies (Linux; elsewhere a no-op)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -165,7 +167,7 @@ class Dispatcher:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.settings.job_workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_die_with_parent,
+                initializer=die_with_parent,
             )
         return self._pool
 

@@ -9,9 +9,9 @@ M/M/c scenario, runs it through the API and waits for its results, then for each
 - ``GET /runs/{id}/results/turnaround?format=csv`` (a result read, CSV),
 - ``GET /matters`` (the 140 matters of the national list),
 
-sends 100 unmeasured warm-up requests, then at most ``N`` requests (and for at most ``S`` seconds) from ``C`` concurrent
-connections and prints requests/s, p50 and p99 latency and any non-200 responses. Load is
-bounded in count and time and never leaves the loopback interface.
+sends 100 unmeasured warm-up requests, then at most ``N`` requests (and for at most ``S``
+seconds) from ``C`` concurrent connections and prints requests/s, p50 and p99 latency and any
+non-200 responses. Load is bounded in count and time and never leaves the loopback interface.
 """
 
 from __future__ import annotations

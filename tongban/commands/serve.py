@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from tongban.kernel.errors import InputError
@@ -22,13 +24,15 @@ def serve_command(
 
     from api.db import make_engine, migrate
     from api.settings import get_settings
-    from api.workers import resume_interrupted
+    from api.workers import DIE_WITH_PARENT, resume_interrupted
 
     settings = get_settings()
     engine = make_engine(settings.url)
     migrate(engine)
     resumed = resume_interrupted(engine)
     engine.dispose()
+    if workers > 1:  # uvicorn's worker processes: none outlives a killed server
+        os.environ[DIE_WITH_PARENT] = "1"
     if resumed:
         typer.echo(f"resuming {resumed} interrupted runs/jobs", err=True)
     uvicorn.run(
