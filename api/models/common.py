@@ -64,3 +64,19 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         429: "Too many active jobs for this key (see Retry-After)",
     }
     return {code: {"model": Problem, "description": described[code]} for code in codes}
+
+
+def accepted_response(what: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 202 of a submission: ``Location`` of the new resource, ``Retry-After``."""
+    return {
+        202: {
+            "description": f"Accepted: the {what} is queued",
+            "headers": {
+                "Location": {"description": f"The {what}'s URL", "schema": {"type": "string"}},
+                "Retry-After": {
+                    "description": "Seconds before asking for its status",
+                    "schema": {"type": "integer"},
+                },
+            },
+        }
+    }

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.deps import Id, Planner, Reader, SessionDep, SettingsDep
-from api.models.common import problem_responses
+from api.models.common import accepted_response, problem_responses
 from api.models.routing_jobs import (
     RoutingJobCreate,
     RoutingJobPublic,
@@ -39,7 +39,7 @@ def public(job: RoutingJobRecord) -> RoutingJobPublic:
     "",
     response_model=RoutingJobPublic,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(413, 429),
+    responses=problem_responses(413, 429) | accepted_response("routing job"),
 )
 def submit(
     body: RoutingJobCreate,

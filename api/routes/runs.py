@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
-from api.models.common import problem_responses, utcnow
+from api.models.common import accepted_response, problem_responses, utcnow
 from api.models.keys import ApiKey
 from api.models.runs import (
     ACTIVE,
@@ -77,7 +77,7 @@ def _accepted(session: Session, run: RunRecord, settings_retry: int) -> JSONResp
     "/scenarios/{scenario_id}/runs",
     response_model=RunPublic,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(404, 409, 413, 429),
+    responses=problem_responses(404, 409, 413, 429) | accepted_response("run"),
 )
 def submit(
     scenario_id: Id,
