@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sim.scenarios.budget import check_budget
 from sim.scenarios.schema import Scenario
 from tongban.kernel.errors import InputError
-from tongban.kernel.limits import limits
+from tongban.kernel.inputfiles import check_nesting, read_text_bounded, too_deep
 
 SCENARIO_PACKAGE = "sim.scenarios"
 
@@ -100,54 +100,6 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     return f"invalid scenario {source}: " + "; ".join(dict.fromkeys(lines))
 
 
-def nesting_depth(data: object) -> int:
-    """How deeply tables and arrays nest in decoded TOML/JSON (iterative: no recursion)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: list[Any] = list(node.values())
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def check_nesting(data: object, source: str) -> None:
-    """Raise :class:`InputError` when ``data`` nests deeper than the limit."""
-    limit = limits().nesting_depth
-    depth = nesting_depth(data)
-    if depth > limit:
-        raise InputError(
-            f"{source}: nested {depth} levels deep; the limit is {limit} "
-            "(TONGBAN_LIMIT_NESTING_DEPTH)",
-            field="scenario",
-        )
-
-
-def read_text_bounded(path: Path, what: str) -> str:
-    """A UTF-8 text file (BOM accepted) no larger than ``TONGBAN_LIMIT_FILE_BYTES``."""
-    limit = limits().file_bytes
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot be read ({exc.strerror})", field=what) from None
-    if len(raw) > limit:
-        raise InputError(
-            f"{what} {path}: larger than the limit {limit} bytes (TONGBAN_LIMIT_FILE_BYTES)",
-            field=what,
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{what} {path}: not a UTF-8 text file", field=what) from None
-
-
 def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     """Validate a decoded TOML mapping into a :class:`Scenario` (strict types, limits)."""
     check_nesting(data, f"scenario {source}")
@@ -156,9 +108,7 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     except ValidationError as exc:
         raise InputError(format_validation_error(exc, source), field="scenario") from None
     except RecursionError:
-        raise InputError(
-            f"invalid scenario {source}: nested too deeply", field="scenario"
-        ) from None
+        raise too_deep(f"scenario {source}") from None
     try:
         return check_budget(scenario)
     except InputError as exc:
@@ -174,10 +124,5 @@ def load_scenario(name_or_path: str) -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
     except RecursionError:
-        limit = limits().nesting_depth
-        raise InputError(
-            f"scenario {path}: nested far deeper than the limit {limit} "
-            "(TONGBAN_LIMIT_NESTING_DEPTH)",
-            field="scenario",
-        ) from None
+        raise too_deep(f"scenario {path}") from None
     return parse_scenario(data, str(path))
