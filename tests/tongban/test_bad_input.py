@@ -33,8 +33,7 @@ CLI = "from tongban.cli import main; main()"
 def _nested_toml(path: Path) -> None:
     depth = 100_000
     path.write_text(
-        f'name = "deep"\ndays = 5\ndeep = {"[" * depth}{"]" * depth}\n'
-        '[[windows]]\nid = "W1"\n',
+        f'name = "deep"\ndays = 5\ndeep = {"[" * depth}{"]" * depth}\n[[windows]]\nid = "W1"\n',
         encoding="utf-8",
     )
 
