@@ -50,15 +50,17 @@ anything = st.one_of(
     st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
 )
 hours = st.lists(st.lists(clock_text, min_size=0, max_size=3), max_size=3)
-distribution = st.fixed_dictionaries(
-    {
-        "dist": st.sampled_from(["lognormal", "uniform", "triangular", "gamma", "blob"]),
-        "mean": anything,
-        "sd": anything,
-        "low": anything,
-        "high": anything,
-    }
+distribution = st.one_of(
+    st.fixed_dictionaries(
+        {"dist": st.sampled_from(["lognormal", "gamma"]), "mean": numbers, "sd": numbers}
+    ),
+    st.fixed_dictionaries({"dist": st.just("uniform"), "low": numbers, "high": numbers}),
+    st.fixed_dictionaries(
+        {"dist": st.just("triangular"), "low": numbers, "mode": numbers, "high": numbers}
+    ),
+    st.fixed_dictionaries({"dist": st.sampled_from(["blob", "exponential"]), "mean": anything}),
 )
+opening_hours = st.one_of(hours, st.sampled_from([[], [["08:00", "12:00"]], [["00:00", "24:00"]]]))
 
 EDITS = st.lists(
     st.one_of(
@@ -70,7 +72,7 @@ EDITS = st.lists(
         ),
         st.tuples(st.just(("start_date",)), anything),
         st.tuples(st.just(("windows", 0, "clerks")), anything),
-        st.tuples(st.just(("windows", 0, "hours")), hours),
+        st.tuples(st.just(("windows", 0, "hours")), opening_hours),
         st.tuples(st.sampled_from([("demand", 0, "per_hour"), ("demand", 0, "per_day")]), anything),
         st.tuples(st.just(("inbound", 0, "per_day")), anything),
         st.tuples(st.just(("process", "window", "max_visits")), anything),
