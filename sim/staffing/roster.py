@@ -4,9 +4,9 @@ A :class:`ShiftTemplate` is a named set of working hour-intervals on the clock (
 full day 09–12 + 13–17 with lunch at 12; part-time blocks such as a morning 09–13 only when a
 scenario allows them) with a cost (by default its paid hours). The roster chooses how many
 clerks work each template so that every opening hour has at least ``need[h]`` clerks and at
-least one clerk, minimising total cost (clerk-hours by default). The solver runs with a time limit and reports its status
-(``OPTIMAL`` or ``FEASIBLE``); a template set that leaves an opening hour uncovered is an
-input error.
+least one clerk, minimising total cost (clerk-hours by default). The solver runs with a time
+limit and reports its status (``OPTIMAL`` or ``FEASIBLE``); a template set that leaves an
+opening hour uncovered is an input error.
 """
 
 from __future__ import annotations
