@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.catalog import MatterFacts, locality_matter_ids, national_matters
 from sim.distributions import Distribution, Sampler
-from sim.matters import MatterFacts, locality_matter_ids, national_matters
 from sim.scenarios.schema import Demand, Scenario, Window
 from sim.theory import min_servers
 from tongban.kernel.errors import InputError

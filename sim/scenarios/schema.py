@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.catalog import CaseMode
 from sim.distributions import Deterministic, Distribution, Lognormal, Triangular, Uniform
 from tongban.kernel.clock import parse_clock
 from tongban.kernel.hours import OpeningHours
@@ -19,8 +20,6 @@ from tongban.kernel.hours import OpeningHours
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 ClockPair = Annotated[list[str], Field(min_length=2, max_length=2)]
-Mode = Literal["online", "proxy", "joint", "counter"]
-MODES = ("online", "proxy", "joint", "counter")
 OfficeLevel = Literal["province", "prefecture", "county"]
 DEFAULT_HOURS = [["09:00", "12:00"], ["13:30", "17:00"]]  # PARAMETERS.md: halls ~09–12, 13:30–17
 
@@ -105,7 +104,7 @@ class Demand(Strict):
     matter: str
     per_hour: NonNegative | list[NonNegative] | None = None  # list: one per opening hour
     per_day: NonNegative | None = None  # spread over opening hours by the hourly profile
-    mode: Mode | None = None  # default: the matter's mode, or "counter" without a locality
+    mode: CaseMode | None = None  # default: the matter's mode, or "counter" without a locality
     service_minutes: Distribution | None = None  # formal review + identity verification
 
     @model_validator(mode="after")
@@ -144,14 +143,14 @@ class Inbound(Strict):
     office: str  # an [[offices]] id, or "auto": the office whose level handles the matter
     matter: str
     per_day: NonNegative  # cases per working day accepted elsewhere
-    mode: Mode | None = None
+    mode: CaseMode | None = None
 
 
 class MatterSettings(Strict):
     """Per-matter overrides (``[matters."1-05"]``)."""
 
     weight: NonNegative = 1.0  # share of a window's `matter = "*"` demand
-    mode: Mode | None = None
+    mode: CaseMode | None = None
     service_minutes: Distribution | None = None
     review_minutes: Distribution | None = None
     limit_working_days: Annotated[int, Field(ge=0)] | None = None

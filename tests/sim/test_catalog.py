@@ -18,9 +18,9 @@ from sim.catalog import (
     Matter,
     build_catalog,
     load_catalog,
+    load_overlay,
     read_data_file,
 )
-from sim.overlays import load_overlay
 from tongban.kernel.errors import InputError
 
 # Statutory limits allowed by ../shared/PARAMETERS.md: statute reference -> working days.

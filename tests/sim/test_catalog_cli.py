@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from sim.catalog import ISSUE_FIELDS
-from sim.overlays import LOCAL_FIELDS
+from sim.catalog import ISSUE_FIELDS, LOCAL_FIELDS
 from tongban.cli import app
 
 runner = CliRunner()

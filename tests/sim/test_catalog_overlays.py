@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.catalog import load_catalog
-from sim.catalog import load_overlay as load_overlay_via_catalog
-from sim.overlays import (
+from sim.catalog import (
     LOCAL_FIELDS,
     LOCALITIES,
     catalog_summary,
+    load_catalog,
     load_overlay,
     read_overlay_file,
     select_rows,
@@ -113,9 +112,8 @@ def test_unknown_locality_lists_the_valid_ones() -> None:
         select_rows("beijing")
 
 
-def test_overlays_are_cached_and_reachable_from_sim_catalog() -> None:
+def test_overlays_are_cached() -> None:
     assert load_overlay("haicang") is load_overlay("haicang")
-    assert load_overlay_via_catalog("haicang") is load_overlay("haicang")
     assert len(load_overlay("haicang").ids) == 106
 
 

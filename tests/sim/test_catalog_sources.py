@@ -31,8 +31,7 @@ from typing import Any
 
 import pytest
 
-from sim.catalog import load_catalog
-from sim.overlays import load_overlay
+from sim.catalog import load_catalog, load_overlay
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sim.catalog import ISSUE_FIELDS
-from sim.overlays import LOCAL_FIELDS, LOCALITIES, catalog_summary, check_locality, select_rows
+from sim.catalog import (
+    ISSUE_FIELDS,
+    LOCAL_FIELDS,
+    LOCALITIES,
+    catalog_summary,
+    check_locality,
+    select_rows,
+)
 
 CONTRACT_FIELDS = (*ISSUE_FIELDS, *LOCAL_FIELDS)
 

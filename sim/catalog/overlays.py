@@ -16,22 +16,14 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.catalog import (
-    Catalog,
-    Matter,
-    load_catalog,
-    parse_batch,
-    parse_choice,
-    read_data_file,
-    unknown_matter,
-)
+from sim.catalog.index import MatterIndex, parse_batch, parse_choice, unknown_matter
+from sim.catalog.national import MODES, Catalog, Matter, load_catalog, read_data_file
 from tongban.kernel.errors import InputError
 
 WindowLevel = Literal["province", "prefecture", "county", "township"]
@@ -112,61 +104,28 @@ class LocalMatter(BaseModel):
         return self.matter.to_dict() | always | extra
 
 
-class LocalCatalog:
+class LocalCatalog(MatterIndex[LocalMatter]):
     """The matters one local plan covers, in the national order, with local fields."""
 
-    __slots__ = ("_by_id", "_matters", "locality")
+    __slots__ = ("locality",)
 
     def __init__(self, locality: Locality, matters: tuple[LocalMatter, ...]) -> None:
+        super().__init__(matters, where=f"overlay {locality.key}: ")
         self.locality = locality
-        self._matters = matters
-        self._by_id = {m.id: m for m in matters}
-        if len(self._by_id) != len(matters):
-            raise ValueError(f"overlay {locality.key}: a matter id appears twice")
-
-    def __iter__(self) -> Iterator[LocalMatter]:
-        return iter(self._matters)
-
-    def __len__(self) -> int:
-        return len(self._matters)
-
-    def __contains__(self, matter_id: object) -> bool:
-        return matter_id in self._by_id
-
-    def __getitem__(self, matter_id: str) -> LocalMatter:
-        try:
-            return self._by_id[matter_id]
-        except KeyError:
-            raise unknown_matter(matter_id, self._by_id) from None
 
     def __repr__(self) -> str:
         return f"LocalCatalog({self.locality.key}, {len(self)} matters)"
 
-    @property
-    def matters(self) -> tuple[LocalMatter, ...]:
-        """The local matters, in national order."""
-        return self._matters
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """National ids of the matters the plan covers."""
-        return tuple(self._by_id)
-
     def filter(self, *, batch: int | str | None = None, mode: str | None = None) -> LocalCatalog:
         """Matters in the given local batch and/or offering the given mode."""
         wanted_batch = parse_batch(batch)
-        wanted_mode = parse_choice("mode", mode, ("online", "proxy", "joint"))
+        wanted_mode = parse_choice("mode", mode, MODES)
         checks: list[Callable[[LocalMatter], bool]] = []
         if wanted_batch is not None:
             checks.append(lambda m: m.local_batch == wanted_batch)
         if wanted_mode is not None:
             checks.append(lambda m: wanted_mode in m.matter.modes)
-        chosen = tuple(m for m in self._matters if all(check(m) for check in checks))
-        return LocalCatalog(self.locality, chosen)
-
-    def count_by(self, key: Callable[[LocalMatter], object]) -> dict[object, int]:
-        """How many local matters share each value of ``key``."""
-        return dict(Counter(key(m) for m in self._matters))
+        return LocalCatalog(self.locality, self._matching(checks))
 
 
 def build_overlay(document: dict[str, Any], catalog: Catalog, source: str) -> LocalCatalog:
@@ -180,7 +139,7 @@ def build_overlay(document: dict[str, Any], catalog: Catalog, source: str) -> Lo
     rows = []
     for index, entry in enumerate(parsed.matter):
         if entry.id not in catalog:
-            hint = str(unknown_matter(entry.id, {m.id: m for m in catalog}))
+            hint = str(unknown_matter(entry.id, catalog.ids))
             raise InputError(f"{source}: matter[{index}].id: {hint}", field="id")
         rows.append(LocalMatter(matter=catalog[entry.id], local=entry))
     ids = [row.id for row in rows]
@@ -239,71 +198,3 @@ def read_overlay_file(path: str | Path) -> LocalCatalog:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{file}: not valid UTF-8 TOML: {exc}", field="path") from None
     return build_overlay(document, load_catalog(), str(file))
-
-
-def select_rows(
-    locality: str = "national", *, batch: int | str | None = None, mode: str | None = None
-) -> list[dict[str, Any]]:
-    """JSON-ready rows of the national catalog or an overlay, filtered (InputError if bad)."""
-    if check_locality(locality) == "national":
-        return [m.to_dict() for m in load_catalog().filter(batch=batch, mode=mode)]
-    return [m.to_dict() for m in load_overlay(locality).filter(batch=batch, mode=mode)]
-
-
-def _counts(label: str, counts: Mapping[Any, int], order: tuple[object, ...]) -> str:
-    cells = [f"{value}={counts.get(value, 0)}" for value in order]
-    return f"{label:<16}" + "  ".join(cells)
-
-
-def catalog_summary(locality: str = "national") -> str:
-    """Counts by batch, mode, category, handling level and limit/mode basis, as text."""
-    check_locality(locality)
-    if locality == "national":
-        matters = list(load_catalog())
-        batches = [m.batch for m in matters]
-        title = f"catalog: national list (seed 001), {len(matters)} matters"
-    else:
-        overlay = load_overlay(locality)
-        matters = [m.matter for m in overlay]
-        batches = [m.local_batch for m in overlay]
-        place = overlay.locality
-        full_name = (
-            place.name if place.name.startswith(place.province) else (place.province + place.name)
-        )
-        title = (
-            f"catalog: {locality} {full_name} ({place.admin_code}; windows: "
-            f"{', '.join(place.window_levels)}), {len(matters)} matters"
-        )
-    offered = Counter(mode for m in matters for mode in m.modes)
-    lines = [
-        title,
-        _counts("batch", Counter(batches), (1, 2, 3)),
-        _counts("modes offered", offered, ("online", "proxy", "joint")),
-        _counts(
-            "default mode",
-            Counter(m.default_mode for m in matters),
-            ("online", "proxy", "joint"),
-        ),
-        _counts("category", Counter(m.category for m in matters), ("personal", "enterprise")),
-        _counts(
-            "handling level",
-            Counter(m.handling_level for m in matters),
-            ("province", "prefecture", "county"),
-        ),
-        _counts(
-            "limit basis",
-            Counter("statutory" if m.limit_is_statutory else "assumption" for m in matters),
-            ("statutory", "assumption"),
-        ),
-        _counts(
-            "mode basis",
-            Counter("seed003" if m.modes_from_seed else "derived" for m in matters),
-            ("seed003", "derived"),
-        ),
-        _counts(
-            "papers by post",
-            Counter("yes" if m.originals_by_post else "no" for m in matters),
-            ("yes", "no"),
-        ),
-    ]
-    return "\n".join(lines)

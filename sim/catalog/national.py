@@ -14,30 +14,28 @@ Field names follow the product's issue: ``id`` (``"batch-seq"``), ``batch``, ``s
 
 from __future__ import annotations
 
-import difflib
 import functools
 import tomllib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tongban.kernel.errors import InputError
-
-if TYPE_CHECKING:
-    from sim.overlays import LocalCatalog
+from sim.catalog.index import MatterIndex, parse_batch, parse_choice
 
 Mode = Literal["online", "proxy", "joint"]
+#: A case's mode in a scenario: a catalog mode, or ``counter`` (served and ended at the
+#: window; the default of abstract scenarios, see :mod:`sim.catalog`).
+CaseMode = Literal[Mode, "counter"]
 Category = Literal["personal", "enterprise"]
 HandlingLevel = Literal["province", "prefecture", "county"]
 ResultDelivery = Literal["post", "online"]
 
 MODES: tuple[str, ...] = get_args(Mode)
+CASE_MODES: tuple[str, ...] = get_args(CaseMode)
 CATEGORIES: tuple[str, ...] = get_args(Category)
 HANDLING_LEVELS: tuple[str, ...] = get_args(HandlingLevel)
-BATCHES: tuple[int, ...] = (1, 2, 3)
 
 #: The field names of the issue, in order: the keys of :meth:`Matter.to_dict`'s core.
 ISSUE_FIELDS: tuple[str, ...] = (
@@ -119,69 +117,13 @@ class Matter(BaseModel):
         return ordered | data
 
 
-def parse_batch(value: int | str | None) -> int | None:
-    """A batch number from user input (``None`` passes through)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or int(text) not in BATCHES:
-        allowed = ", ".join(str(b) for b in BATCHES)
-        raise InputError(f"batch must be one of {allowed} (got {value!r})", field="batch")
-    return int(text)
-
-
-def parse_choice(field: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
-    """A value from a closed set, from user input (``None`` passes through)."""
-    if value is None:
-        return None
-    if value not in allowed:
-        raise InputError(
-            f"{field} must be one of {', '.join(allowed)} (got {value!r})", field=field
-        )
-    return value
-
-
-class Catalog:
+class Catalog(MatterIndex[Matter]):
     """The 140 matters in source order: iterable, indexable by id, filterable."""
 
-    __slots__ = ("_by_id", "_matters")
-
-    def __init__(self, matters: tuple[Matter, ...]) -> None:
-        by_id: dict[str, Matter] = {}
-        for matter in matters:
-            if matter.id in by_id:
-                raise ValueError(f"matter id {matter.id} appears twice")
-            by_id[matter.id] = matter
-        self._matters = matters
-        self._by_id = by_id
-
-    def __iter__(self) -> Iterator[Matter]:
-        return iter(self._matters)
-
-    def __len__(self) -> int:
-        return len(self._matters)
-
-    def __contains__(self, matter_id: object) -> bool:
-        return matter_id in self._by_id
-
-    def __getitem__(self, matter_id: str) -> Matter:
-        try:
-            return self._by_id[matter_id]
-        except KeyError:
-            raise unknown_matter(matter_id, self._by_id) from None
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return f"Catalog({len(self)} matters)"
-
-    @property
-    def matters(self) -> tuple[Matter, ...]:
-        """All matters, in source order."""
-        return self._matters
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """All ids, in source order."""
-        return tuple(self._by_id)
 
     def filter(
         self,
@@ -205,22 +147,7 @@ class Catalog:
             checks.append(lambda m: m.category == wanted_category)
         if wanted_level is not None:
             checks.append(lambda m: m.handling_level == wanted_level)
-        return Catalog(tuple(m for m in self._matters if all(check(m) for check in checks)))
-
-    def count_by(self, key: Callable[[Matter], object]) -> dict[object, int]:
-        """How many matters share each value of ``key`` (in first-seen order)."""
-        return dict(Counter(key(m) for m in self._matters))
-
-
-def unknown_matter(matter_id: str, known: dict[str, Any]) -> InputError:
-    """The error for an unknown matter id, naming the closest known ids."""
-    close = difflib.get_close_matches(str(matter_id), list(known), n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return InputError(
-        f"matter {matter_id!r} is not in the catalog (ids look like '1-05', "
-        f"batch 1-3 and sequence){hint}",
-        field="matter",
-    )
+        return Catalog(self._matching(checks))
 
 
 def read_data_file(*parts: str) -> dict[str, Any]:
@@ -248,10 +175,3 @@ def build_catalog(document: dict[str, Any], source: str) -> Catalog:
 def load_catalog() -> Catalog:
     """The shipped national catalog (read and validated once per process)."""
     return build_catalog(read_data_file("catalog.toml"), "sim/data/catalog.toml")
-
-
-def load_overlay(locality: str) -> LocalCatalog:
-    """A locality's overlay (see :func:`sim.overlays.load_overlay`)."""
-    from sim.overlays import load_overlay as load
-
-    return load(locality)
