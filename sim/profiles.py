@@ -242,7 +242,9 @@ def build_profiles(document: Mapping[str, Any]) -> dict[str, ProcessProfile]:
     if missing:
         raise _error(missing[0], "*", f"no profile ({len(missing)} catalog matters lack one)")
     for matter in catalog:
-        _check_against_catalog(matter.id, profiles[matter.id], matter.limit_working_days, matter.modes)
+        _check_against_catalog(
+            matter.id, profiles[matter.id], matter.limit_working_days, matter.modes
+        )
     return {matter_id: profiles[matter_id] for matter_id in catalog.ids}
 
 
