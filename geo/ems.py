@@ -344,7 +344,8 @@ class EmsNetwork:
         arrival = sample_arrivals(
             legs, start, rng, self.params.miss_prob, self.params.duration_sigma
         )
-        return arrival - start
+        elapsed: np.ndarray = arrival - start
+        return elapsed
 
     def transit(
         self,

@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from shapely.geometry import LineString, Point
 
 from geo import units
@@ -227,7 +228,7 @@ def draw_locality_map(
 
 
 def _set_extent(
-    ax: plt.Axes,
+    ax: Axes,
     focus: gpd.GeoDataFrame,
     hubs: list[units.AdminUnit],
     home: units.AdminUnit | None,
@@ -250,7 +251,7 @@ def _set_extent(
     ax.set_ylim(miny - pad, maxy + pad)
 
 
-def _scale_bar(ax: plt.Axes) -> None:
+def _scale_bar(ax: Axes) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     span = (x1 - x0) / 5

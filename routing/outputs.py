@@ -1,4 +1,7 @@
-"""Writers for the routing part of the report folder (``../shared/DESIGN.md`` §6).
+"""Rows of the routing part of the report folder (``../shared/DESIGN.md`` §6).
+
+The pipeline writes them (:func:`tongban.kernel.tables.write_csv`); routing only builds them.
+
 
 * ``pickups.csv`` — one row per window × pickup: ``window_id, pickup_time, vehicle`` (fixed)
   plus ``slot, parcels``.
@@ -11,41 +14,56 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from routing.batching import PickupPlan
 from routing.build import SECONDS_PER_MINUTE
 from tongban.kernel.clock import format_clock
-
-PICKUP_COLUMNS = ("window_id", "pickup_time", "vehicle", "slot", "parcels")
-TRADEOFF_COLUMNS = (
-    "waiting_weight_yuan_per_parcel_hour",
-    "pickups_per_day",
-    "routes",
-    "vans_needed",
-    "km",
-    "vehicle_cost_yuan",
-    "waiting_hours",
-    "mean_wait_hours",
-    "objective_yuan",
-    "unserved",
-)
-
+from tongban.kernel.tables import EXCEL, formatted
 
 clock = format_clock  # minutes from midnight → "HH:MM" (the name routing's modules use)
 
 
-def write_pickups_csv(plan: PickupPlan, path: Path) -> Path:
-    """Write ``pickups.csv`` for a plan."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(PICKUP_COLUMNS)
-        for p in plan.pickups:
-            writer.writerow([p.window_id, clock(p.time_min), p.vehicle, p.slot, f"{p.parcels:g}"])
-    return path
+@dataclass(frozen=True)
+class PlannedPickupRow:
+    """``pickups.csv`` of a routing plan: one window × pickup."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    window_id: str
+    pickup_time: str  # "HH:MM"
+    vehicle: str
+    slot: str
+    parcels: float = field(metadata=formatted("g"))
+
+
+@dataclass(frozen=True)
+class TradeoffRow:
+    """``tradeoff.csv``: one waiting weight of the cost–delay trade-off."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    waiting_weight_yuan_per_parcel_hour: float
+    pickups_per_day: int
+    routes: int
+    vans_needed: int
+    km: float
+    vehicle_cost_yuan: float
+    waiting_hours: float
+    mean_wait_hours: float
+    objective_yuan: float
+    unserved: int
+
+
+def pickup_rows(plan: PickupPlan) -> list[PlannedPickupRow]:
+    """Rows of ``pickups.csv`` for a plan."""
+    return [
+        PlannedPickupRow(p.window_id, clock(p.time_min), p.vehicle, p.slot, p.parcels)
+        for p in plan.pickups
+    ]
 
 
 def read_pickup_times(path: Path) -> dict[str, list[str]]:
@@ -85,37 +103,20 @@ def routes_geojson(plan: PickupPlan) -> dict[str, object]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_routes_geojson(plan: PickupPlan, path: Path) -> Path:
-    """Write ``routes.geojson`` for a plan."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(routes_geojson(plan), ensure_ascii=False, indent=1), "utf-8")
-    return path
-
-
-def tradeoff_rows(plans: Sequence[PickupPlan]) -> list[dict[str, object]]:
-    """One dict per plan with :data:`TRADEOFF_COLUMNS`."""
+def tradeoff_rows(plans: Sequence[PickupPlan]) -> list[TradeoffRow]:
+    """One ``tradeoff.csv`` row per plan."""
     return [
-        {
-            "waiting_weight_yuan_per_parcel_hour": p.waiting_weight,
-            "pickups_per_day": p.pickups_per_day,
-            "routes": p.routes,
-            "vans_needed": p.vans_needed,
-            "km": round(p.km, 1),
-            "vehicle_cost_yuan": round(p.vehicle_cost_yuan, 1),
-            "waiting_hours": round(p.waiting_hours, 1),
-            "mean_wait_hours": round(p.mean_wait_hours, 2),
-            "objective_yuan": round(p.objective_yuan, 1),
-            "unserved": len(p.unserved),
-        }
+        TradeoffRow(
+            waiting_weight_yuan_per_parcel_hour=p.waiting_weight,
+            pickups_per_day=p.pickups_per_day,
+            routes=p.routes,
+            vans_needed=p.vans_needed,
+            km=round(p.km, 1),
+            vehicle_cost_yuan=round(p.vehicle_cost_yuan, 1),
+            waiting_hours=round(p.waiting_hours, 1),
+            mean_wait_hours=round(p.mean_wait_hours, 2),
+            objective_yuan=round(p.objective_yuan, 1),
+            unserved=len(p.unserved),
+        )
         for p in plans
     ]
-
-
-def write_tradeoff_csv(plans: Sequence[PickupPlan], path: Path) -> Path:
-    """Write ``tradeoff.csv``: the cost–delay trade-off over waiting weights."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=TRADEOFF_COLUMNS)
-        writer.writeheader()
-        writer.writerows(tradeoff_rows(plans))
-    return path

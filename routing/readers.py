@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -72,9 +73,13 @@ def euclidean_matrix(coords: npt.NDArray[np.float64], convention: str) -> npt.ND
             exact = np.round(scaled).astype(np.int64)
             matrix += ((matrix + 1) ** 2 <= exact).astype(np.int64)
             matrix -= (matrix**2 > exact).astype(np.int64)
-        return matrix
+        dimacs: np.ndarray[Any, np.dtype[np.int64]] = matrix
+        return dimacs
     if convention == TSPLIB:
-        return np.floor(np.sqrt(squared) + 0.5).astype(np.int64)
+        tsplib: np.ndarray[Any, np.dtype[np.int64]] = np.floor(np.sqrt(squared) + 0.5).astype(
+            np.int64
+        )
+        return tsplib
     raise InputError(f"unknown distance convention {convention!r}; use 'dimacs' or 'tsplib'")
 
 

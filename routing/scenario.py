@@ -1,12 +1,11 @@
-"""Pickup planning for a scenario's windows: ``tongban route SCENARIO``.
+"""Pickup planning for a scenario's windows, from their sites: the routing stage's core.
 
-Inputs come from the other layers:
+Inputs (built by the pipeline, :mod:`tongban.pipeline.routing_stage`, from a compiled
+scenario — routing itself knows nothing of the simulation):
 
-* windows and their hall hours from the scenario (``sim.scenarios``), placed at the seat
-  of their admin unit (``geo.units``, window ``code``);
-* parcels per window per ordinary day from the simulation's arrival model: the expected
-  daily arrivals of ``proxy`` cases whose originals go by post (``sim.compile``), one
-  envelope per case;
+* windows and their hall hours, placed at the seat of their admin unit (``geo.units``);
+* parcels per window per ordinary day: the expected daily arrivals of ``proxy`` cases
+  whose originals go by post, one envelope per case;
 * road distances and times from ``geo.matrix.distance_duration_matrix``.
 
 One VRP depot per prefecture. The defaults below are **assumptions** (no public source
@@ -16,27 +15,18 @@ locations as not found) and are written into ``tradeoff.csv``'s sibling ``routin
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 from routing.batching import PickupPlan, PickupSlot, tradeoff
 from routing.build import DepotSite, VehicleSpec, WindowSite, site_matrices
-from routing.outputs import (
-    clock,
-    tradeoff_rows,
-    write_pickups_csv,
-    write_routes_geojson,
-    write_tradeoff_csv,
-)
+from routing.outputs import PlannedPickupRow, TradeoffRow, clock, pickup_rows, tradeoff_rows
 from routing.stopping import StoppingCriterion
 from tongban.kernel.errors import InputError
+from tongban.kernel.tables import EXCEL
 
 logger = logging.getLogger(__name__)
 
@@ -64,82 +54,16 @@ class RoutingAssumptions:
     max_pickups: int = 3
 
 
-def _layers() -> tuple[Any, Any, Any]:
-    try:
-        from geo import units
-        from sim.compile import compile_scenario
-        from sim.scenarios.loader import load_scenario
-    except ImportError as exc:
-        raise InputError(f"scenario routing not available yet ({exc})") from None
-    return load_scenario, compile_scenario, units
-
-
-def scenario_sites(
-    name_or_path: str | Any, assumptions: RoutingAssumptions
-) -> tuple[str, dict[str, tuple[DepotSite, list[WindowSite]]]]:
-    """Scenario name and, per prefecture code, its centre and the windows with parcels."""
-    from tongban.kernel.hours import OpeningHours
-
-    load_scenario, compile_scenario, units = _layers()
-    scenario = load_scenario(name_or_path) if isinstance(name_or_path, str) else name_or_path
-    compiled = compile_scenario(scenario)
-    by_prefecture: dict[str, list[WindowSite]] = defaultdict(list)
-    for plan in compiled.windows:
-        spec = plan.spec
-        if not spec.code:
-            raise InputError(
-                f"window {spec.id} has no code (admin unit): scenario routing needs "
-                "geographic windows",
-                field=f"windows.{plan.index}.code",
-            )
-        try:
-            unit = units.get(spec.code)
-        except KeyError:
-            raise InputError(
-                f"window {spec.id}: unknown admin code {spec.code!r}",
-                field=f"windows.{plan.index}.code",
-            ) from None
-        hours = OpeningHours.from_strings(spec.hours).intervals
-        parcels = sum(
-            float(plan.rates[row].sum())
-            for row, matter in enumerate(plan.row_matter)
-            if plan.row_mode[row] == "proxy" and compiled.matters[matter].originals_by_post
-        )
-        prefecture = (
-            units.ancestor_at(spec.code, "prefecture") if unit.level != "province" else unit
-        )
-        by_prefecture[prefecture.code].append(
-            WindowSite(
-                id=spec.id,
-                lon=unit.lon,
-                lat=unit.lat,
-                open_min=round(hours[0][0]),
-                close_min=round(hours[-1][1]),
-                daily_parcels=parcels,
-                service_min=assumptions.service_min,
-            )
-        )
-    sites = {}
-    for code, windows in by_prefecture.items():
-        seat = units.get(code)
-        depot = DepotSite(
-            name=f"{seat.name} mail processing centre",
-            lon=seat.lon,
-            lat=seat.lat,
-            open_min=assumptions.centre_open_min,
-            cutoff_min=assumptions.centre_cutoff_min,
-        )
-        sites[code] = (depot, windows)
-    return scenario.name, sites
+Sites = dict[str, tuple[DepotSite, list[WindowSite]]]  # prefecture code → centre, windows
 
 
 def plan_scenario(
-    name_or_path: str | Any,
+    sites: Sites,
     assumptions: RoutingAssumptions | None = None,
     seconds: float | None = 5.0,
     seed: int = 0,
     iterations: int | None = None,
-) -> tuple[str, dict[str, list[PickupPlan]]]:
+) -> dict[str, list[PickupPlan]]:
     """Trade-off plans (one per weight in ``assumptions.weights``) per prefecture.
 
     With ``iterations`` the solvers stop on that deterministic budget only (``seconds`` is
@@ -148,7 +72,6 @@ def plan_scenario(
     assumptions = assumptions or RoutingAssumptions()
     if iterations is not None:
         seconds = None
-    name, sites = scenario_sites(name_or_path, assumptions)
     vehicle = VehicleSpec(
         count=assumptions.vans,
         capacity=assumptions.van_capacity_parcels,
@@ -170,7 +93,7 @@ def plan_scenario(
             stop=StoppingCriterion(seconds=seconds, iterations=iterations),
             seed=seed,
         )
-    return name, plans
+    return plans
 
 
 def chosen_plans(plans: dict[str, list[PickupPlan]], weight: float) -> dict[str, PickupPlan]:
@@ -184,6 +107,8 @@ def chosen_plans(plans: dict[str, list[PickupPlan]], weight: float) -> dict[str,
 @dataclass(frozen=True)
 class UnservedWindow:
     """A window (in one slot, or ``"-"`` for all) the chosen plan sends no van to."""
+
+    csv_dialect: ClassVar[str] = EXCEL
 
     window_id: str
     slot: str
@@ -223,20 +148,6 @@ class ScenarioPlan:
                     handovers[window_id].append((arrival / scale, back))
         return dict(handovers)
 
-    def simulation_pickups(self, default: Sequence[str]) -> Any:
-        """The chosen plan as the simulation's ``sim.models.separation.PickupSchedule``.
-
-        Pass it to ``sim.compile.compile_scenario(scenario, pickups=...)`` so turnaround
-        reflects the plan. Each planned pickup carries its van's arrival at the centre: the
-        simulation starts the parcels' EMS journey there at that minute (no second
-        collection). A window the plan leaves wholly unserved (see
-        :meth:`unserved_windows`) has no planned van: it keeps the fixed ``default`` times
-        and the EMS model's own collection from the window, as without a routing plan.
-        """
-        from tongban.kernel.pickups import PickupSchedule
-
-        return PickupSchedule.from_handovers(list(default), self.centre_handovers())
-
     def unserved_windows(self) -> tuple[UnservedWindow, ...]:
         """Windows (per slot) of the chosen plan without a van, with the solver's reason."""
         return tuple(UnservedWindow(*row) for row in self.chosen.unserved)
@@ -255,45 +166,44 @@ class ScenarioPlan:
             out.append(f"routing: window {u.window_id} unserved in {slot} ({u.reason}); {fallback}")
         return out
 
-    def write(self, out: Path) -> None:
-        """Write ``pickups.csv``, ``unserved.csv``, ``routes.geojson``, ``tradeoff.csv`` and
-        ``routing.json``."""
-        out.mkdir(parents=True, exist_ok=True)
-        write_pickups_csv(self.chosen, out / "pickups.csv")
-        with (out / "unserved.csv").open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["window_id", "slot", "reason"])
-            writer.writerows((u.window_id, u.slot, u.reason) for u in self.unserved_windows())
-        write_routes_geojson(self.chosen, out / "routes.geojson")
-        write_tradeoff_csv([p for ps in self.tradeoff.values() for p in ps], out / "tradeoff.csv")
-        meta = {
+    def pickup_rows(self) -> list[PlannedPickupRow]:
+        """Rows of ``pickups.csv``: the chosen plan's pickups."""
+        return pickup_rows(self.chosen)
+
+    def tradeoff_rows(self) -> list[TradeoffRow]:
+        """Rows of ``tradeoff.csv``: every prefecture's plan at every weight."""
+        return tradeoff_rows([p for ps in self.tradeoff.values() for p in ps])
+
+    def metadata(self) -> dict[str, object]:
+        """The content of ``routing.json``: the chosen weight and the assumptions."""
+        return {
             "scenario": self.scenario,
             "waiting_weight": self.waiting_weight,
             "assumptions": asdict(self.assumptions),
         }
-        (out / "routing.json").write_text(json.dumps(meta, indent=1), "utf-8")
 
     def summary(self) -> dict[str, object]:
         """Totals of the chosen plan (one ``tradeoff.csv`` row) and its unserved stops."""
         row = tradeoff_rows([self.chosen])[0]
         return {
             "scenario": self.scenario,
-            **row,
+            **asdict(row),
             "unserved_detail": list(self.chosen.unserved),
             "warnings": self.warnings(),
-            "tradeoff": tradeoff_rows([p for ps in self.tradeoff.values() for p in ps]),
+            "tradeoff": [asdict(r) for r in self.tradeoff_rows()],
         }
 
 
-def plan_for_scenario(
-    scenario: str | Any,
+def plan_for_sites(
+    name: str,
+    sites: Sites,
     waiting_weight: float | None = None,
     seconds: float | None = 2.0,
     seed: int = 0,
     iterations: int | None = None,
     assumptions: RoutingAssumptions | None = None,
 ) -> ScenarioPlan:
-    """Plan pickups for a scenario (a name, a path or a loaded ``Scenario``).
+    """Plan pickups for the sites of scenario ``name`` (see :func:`plan_scenario`).
 
     ``iterations`` makes the plan reproducible: the wall-clock limit ``seconds`` is then
     dropped (see :func:`plan_scenario`).
@@ -307,9 +217,7 @@ def plan_for_scenario(
         )
     if weight not in assumptions.weights:
         assumptions = replace(assumptions, weights=tuple(sorted((*assumptions.weights, weight))))
-    name, plans = plan_scenario(
-        scenario, assumptions, seconds=seconds, seed=seed, iterations=iterations
-    )
+    plans = plan_scenario(sites, assumptions, seconds=seconds, seed=seed, iterations=iterations)
     return ScenarioPlan(
         scenario=name,
         waiting_weight=weight,
@@ -317,21 +225,6 @@ def plan_for_scenario(
         tradeoff=plans,
         chosen=_merge(chosen_plans(plans, weight), weight),
     )
-
-
-def route_scenario(
-    scenario: str | Any,
-    out: Path,
-    seconds: float = 2.0,
-    seed: int = 0,
-    waiting_weight: float | None = None,
-    assumptions: RoutingAssumptions | None = None,
-    iterations: int | None = None,
-) -> dict[str, object]:
-    """``tongban route SCENARIO``: plan, write the files to ``out``, return a summary."""
-    plan = plan_for_scenario(scenario, waiting_weight, seconds, seed, iterations, assumptions)
-    plan.write(out)
-    return {"out": str(out), **plan.summary()}
 
 
 def _merge(plans: dict[str, PickupPlan], weight: float) -> PickupPlan:

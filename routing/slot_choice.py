@@ -113,7 +113,7 @@ def _reachable(
     out_min = seconds[0, w_index + 1] / SECONDS_PER_MINUTE
     back_min = seconds[w_index + 1, 0] / SECONDS_PER_MINUTE
     arrive = max(span[0], depot.open_min + out_min)
-    return arrive <= span[1] and arrive + w.service_min + back_min <= depot.cutoff_min
+    return bool(arrive <= span[1] and arrive + w.service_min + back_min <= depot.cutoff_min)
 
 
 def choose_schedules(

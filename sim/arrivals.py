@@ -82,7 +82,7 @@ class ArrivalGenerator:
         self.rates = np.asarray(rates_per_hour, dtype=float) / 60.0  # per minute
         self.weekday_factors = weekday_factors
         self.month_factors = month_factors
-        self._pieces: dict[int, HourPieces] = {}
+        self._pieces: dict[OpeningHours, HourPieces] = {}  # by value: safe to pickle
         totals = self.rates.sum(axis=0)
         self._totals = totals
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -91,10 +91,10 @@ class ArrivalGenerator:
         self.single_matter = self.rates.shape[0] == 1
 
     def _pieces_for(self, hours: OpeningHours) -> HourPieces:
-        key = id(hours)
-        if key not in self._pieces:
-            self._pieces[key] = HourPieces.of(hours)
-        return self._pieces[key]
+        pieces = self._pieces.get(hours)
+        if pieces is None:
+            pieces = self._pieces[hours] = HourPieces.of(hours)
+        return pieces
 
     def factor(self, day_index: int) -> float:
         """Weekday × month multiplier of a simulation day (see :func:`demand_factor`)."""

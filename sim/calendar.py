@@ -48,31 +48,39 @@ def _official_is_workday(day: date, warned: set[int] = _WARNED_YEARS) -> bool:
         )
     import holidays
 
-    return day.weekday() < 5 and day not in holidays.China(years=day.year)
+    return day.weekday() < 5 and day not in holidays.country_holidays("CN", years=day.year)
 
 
 @dataclass
 class WorkCalendar:
     """Which days are working days, indexed by simulation day (day 0 = ``start``).
 
-    Lookups are precomputed lazily in blocks, so the clock may run past any horizon.
+    Lookups are precomputed lazily in blocks, so the clock may run past any horizon. A
+    calendar is shared by every replication of a compiled scenario: an extension builds new
+    lookup lists and publishes them in one assignment, so concurrent readers never see
+    half-built lookups.
     """
 
     kind: CalendarKind
     start: date
     extra_holidays: frozenset[date] = frozenset()
     extra_workdays: frozenset[date] = frozenset()
-    _working: list[bool] = field(default_factory=list, repr=False)
-    _cumulative: list[int] = field(default_factory=list, repr=False)
+    _lookups: tuple[list[bool], list[int]] = field(
+        default_factory=lambda: ([], []), repr=False, compare=False
+    )
 
-    def _extend(self, last_day: int) -> None:
-        """Make sure lookups exist for simulation days ``0..last_day``."""
-        while len(self._working) <= last_day:
-            day_index = len(self._working)
-            day = self.start + timedelta(days=day_index)
-            self._working.append(self._decide(day))
-            previous = self._cumulative[-1] if self._cumulative else 0
-            self._cumulative.append(previous + int(self._working[-1]))
+    def _extend(self, last_day: int) -> tuple[list[bool], list[int]]:
+        """Lookups (working flag, cumulative working days) for days ``0..last_day``."""
+        working, cumulative = self._lookups
+        if len(working) > last_day:
+            return working, cumulative
+        working, cumulative = list(working), list(cumulative)
+        while len(working) <= last_day:
+            day = self.start + timedelta(days=len(working))
+            working.append(self._decide(day))
+            cumulative.append((cumulative[-1] if cumulative else 0) + int(working[-1]))
+        self._lookups = (working, cumulative)
+        return working, cumulative
 
     def _decide(self, day: date) -> bool:
         if self.kind == "always":
@@ -91,9 +99,10 @@ class WorkCalendar:
         """Whether simulation day ``day_index`` is a working day."""
         if day_index < 0:
             return self._decide(self.date_of(day_index))
-        if day_index >= len(self._working):
-            self._extend(day_index + 31)
-        return self._working[day_index]
+        working = self._lookups[0]
+        if day_index >= len(working):
+            working = self._extend(day_index + 31)[0]
+        return working[day_index]
 
     def working_days_between(self, start_minute: float, end_minute: float) -> int:
         """Working days counted from a submission to a completion (行政许可法 style).
@@ -105,8 +114,8 @@ class WorkCalendar:
         last = int(end_minute // MINUTES_PER_DAY)
         if last <= first:
             return 0
-        self._extend(last + 1)
-        return self._cumulative[last] - self._cumulative[first]
+        cumulative = self._extend(last + 1)[1]
+        return cumulative[last] - cumulative[first]
 
     def next_working_day(self, day_index: int) -> int:
         """The first working day with index ≥ ``day_index``."""
@@ -127,8 +136,7 @@ class WorkCalendar:
 
     def working_flags(self, days: int) -> np.ndarray:
         """Boolean array: is day ``0..days-1`` a working day."""
-        self._extend(days)
-        return np.array(self._working[:days], dtype=bool)
+        return np.array(self._extend(days)[0][:days], dtype=bool)
 
 
 class Timetable:
@@ -160,6 +168,16 @@ class Timetable:
             return []
         base = day_index * MINUTES_PER_DAY
         return [(base + start, base + end) for start, end in hours.intervals]
+
+    def open_minutes_between(self, lo: float, hi: float) -> float:
+        """Open minutes between simulation minutes ``lo`` and ``hi``."""
+        total = 0.0
+        for day in range(int(lo // MINUTES_PER_DAY), math.ceil(hi / MINUTES_PER_DAY)):
+            for start, end in self.intervals_on(day):
+                overlap = min(end, hi) - max(start, lo)
+                if overlap > 0:
+                    total += overlap
+        return total
 
     def is_open(self, minute: float) -> bool:
         """Whether the place is open at a simulation minute."""

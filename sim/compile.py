@@ -1,211 +1,93 @@
-"""Turn a validated :class:`~sim.scenarios.schema.Scenario` into arrays the engine runs.
+"""Turn a validated :class:`~sim.scenarios.schema.Scenario` into the records the engine runs.
 
-This is where cross-references are checked (unknown window, office or matter; rates given
-per opening hour of the right length; clerks 0 while demand arrives) with errors that name
-the field path and the allowed values.
+:func:`compile_scenario` first checks cross-references (unknown window, office or matter;
+rates given per opening hour of the right length; clerks 0 while demand arrives) with errors
+that name the field path and the allowed values, then builds the records of
+:mod:`sim.plans`: one per matter, window, office and inbound stream, the timetables (built
+once, shared by every replication) and the statistics period.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.arrivals import ArrivalGenerator
+from sim.calendar import CalendarKind, Timetable, WorkCalendar
 from sim.catalog import MatterFacts, locality_matter_ids, national_matters
-from sim.distributions import Distribution, Sampler
-from sim.scenarios.schema import Demand, Scenario, Window
-from sim.theory import min_servers
-from tongban.kernel.errors import InputError
-from tongban.kernel.hours import OpeningHours
+from sim.models.visits import VisitPlan
+from sim.period import StatsPeriod
+from sim.plans import (
+    CompiledScenario,
+    InboundPlan,
+    MatterPlan,
+    OfficePlan,
+    WindowPlan,
+    check_clerks,
+)
+from sim.plans import scenario_error as _fail
+from sim.scenarios.schema import Scenario, Window
+from sim.window_demand import DemandRows, auto_clerks, clerk_plan, row_rates
+from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 from tongban.kernel.pickups import PickupSchedule
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "CompiledScenario",
+    "InboundPlan",
+    "MatterPlan",
+    "OfficePlan",
+    "WindowPlan",
+    "compile_scenario",
+    "scenario_calendar",
+]
 
-
-@dataclass(frozen=True)
-class MatterPlan:
-    """One matter as simulated: catalog facts plus the scenario's choices."""
-
-    index: int
-    id: str
-    name: str
-    mode: str
-    originals_by_post: bool
-    result_delivery: str
-    handling_level: str
-    limit_working_days: int
-    service: Sampler | None  # per-matter window service override
-    review: Distribution
-    incomplete_share: float
-
-
-@dataclass(frozen=True)
-class WindowPlan:
-    """One window: hours, clerks per clock hour, arrival rates per (matter row, hour)."""
-
-    index: int
-    spec: Window
-    hours: OpeningHours
-    weekend_hours: OpeningHours | None
-    clerks: tuple[int, ...]  # 24 values
-    rates: np.ndarray  # (rows, 24) arrivals per hour
-    row_matter: tuple[int, ...]
-    row_mode: tuple[str, ...]
-    row_service: tuple[Sampler, ...]
-
-
-@dataclass(frozen=True)
-class InboundPlan:
-    """Cases accepted elsewhere for one (office, matter)."""
-
-    office: int
-    matter: int
-    mode: str
-    per_day: float
-
-
-@dataclass(frozen=True)
-class CompiledScenario:
-    """Everything the engine needs, checked."""
-
-    scenario: Scenario
-    matters: tuple[MatterPlan, ...]
-    windows: tuple[WindowPlan, ...]
-    inbound: tuple[InboundPlan, ...]
-    pickups: PickupSchedule
-
-    def with_pickups(self, pickups: PickupSchedule) -> CompiledScenario:
-        """The same scenario with another pickup schedule (e.g. the routing plan's)."""
-        return dataclasses.replace(self, pickups=pickups)
-
-    def with_clerk_plans(self, clerk_plans: Mapping[str, Sequence[int]]) -> CompiledScenario:
-        """The same scenario with 24-value clerk plans for some windows (e.g. staffing's)."""
-        known = {w.spec.id for w in self.windows}
-        unknown = sorted(set(clerk_plans) - known)
-        if unknown:
-            raise InputError(f"clerk plans for unknown windows {unknown}", field="clerk_plans")
-        windows = []
-        for plan in self.windows:
-            if plan.spec.id not in clerk_plans:
-                windows.append(plan)
-                continue
-            clerks = tuple(int(c) for c in clerk_plans[plan.spec.id])
-            if len(clerks) != 24:
-                raise InputError(
-                    f"clerk plan for {plan.spec.id} needs 24 values (clock hours 00–23)",
-                    field="clerk_plans",
-                )
-            _check_clerks(plan.rates, clerks, f"windows.{plan.index}")
-            windows.append(dataclasses.replace(plan, clerks=clerks))
-        return dataclasses.replace(self, windows=tuple(windows))
-
-
-def _fail(path: str, message: str) -> InputError:
-    return InputError(f"invalid scenario: {path}: {message}", field=path)
-
-
-def _matter_ids(scenario: Scenario) -> list[str]:
-    catalog = national_matters()
-    referenced = [d.matter for d in scenario.demand] + [i.matter for i in scenario.inbound]
-    if scenario.locality is not None:
-        base = list(locality_matter_ids(scenario.locality))
-    elif "*" in referenced:
-        base = list(catalog)
-    else:
-        base = []
-    wanted = set(base) | {m for m in referenced if m != "*"}
-    return [m for m in catalog if m in wanted]
-
-
-def _check_matter(path: str, matter: str, known: Mapping[str, MatterFacts]) -> None:
-    if matter != "*" and matter not in known:
-        sample = ", ".join(list(known)[:3])
-        raise _fail(path, f"unknown matter {matter!r}; allowed: '*' or a catalog id ({sample}, …)")
-
-
-def _mode(scenario: Scenario, facts: MatterFacts, override: str | None, path: str) -> str:
-    settings = scenario.matters.get(facts.id)
-    mode = override or (settings.mode if settings else None)
-    if mode is None:
-        return facts.default_mode if scenario.locality else "counter"
-    if scenario.locality and mode not in (*facts.modes, "counter"):
-        allowed = ", ".join((*facts.modes, "counter"))
-        raise _fail(path, f"mode {mode!r} is not offered for {facts.id}; allowed: {allowed}")
-    return mode
-
-
-def _clerk_plan(window: Window, path: str) -> tuple[int, ...] | None:
-    if window.shifts:
-        plan = [0] * 24
-        for shift in window.shifts:
-            start = OpeningHours.from_strings([[shift.start, shift.end]]).intervals[0]
-            for hour in range(24):
-                if start[0] <= hour * 60.0 < start[1]:
-                    plan[hour] += shift.clerks
-        return tuple(plan)
-    if window.clerks == "auto":
-        return None
-    if isinstance(window.clerks, list):
-        return tuple(window.clerks)
-    return (int(window.clerks),) * 24
-
-
-def _row_rates(
-    demand: Demand,
-    window: Window,
-    hours: OpeningHours,
-    weekend: OpeningHours | None,
-    path: str,
-    window_path: str,
-) -> np.ndarray:
-    """Arrivals per hour by clock hour (24 values) for one demand entry."""
-    open_hours = sorted(set(hours.open_hours()) | set(weekend.open_hours() if weekend else []))
-    rates = np.zeros(24)
-    if isinstance(demand.per_hour, list):
-        if len(demand.per_hour) != len(open_hours):
-            raise _fail(
-                f"{path}.per_hour",
-                f"{len(demand.per_hour)} rates given; the window is open in "
-                f"{len(open_hours)} clock hours ({open_hours[0]:02d}:00–{open_hours[-1]:02d}:59),"
-                " give one rate per opening hour or a single number",
-            )
-        rates[open_hours] = demand.per_hour
-        return rates
-    if demand.per_hour is not None:
-        rates[open_hours] = demand.per_hour
-        return rates
-    profile = np.ones(len(open_hours))
-    if window.hourly_profile is not None:
-        if len(window.hourly_profile) != len(open_hours):
-            raise _fail(
-                f"{window_path}.hourly_profile",
-                f"needs {len(open_hours)} values, one per opening hour of {window.id}",
-            )
-        profile = np.asarray(window.hourly_profile, dtype=float)
-    minutes = np.array(
-        [
-            sum(max(0.0, min(e, h * 60 + 60) - max(s, h * 60)) for s, e in hours.intervals)
-            for h in open_hours
-        ]
-    )
-    expected_per_unit = float((profile * minutes / 60.0).sum())
-    if expected_per_unit <= 0:
-        raise _fail(f"{path}.per_day", f"window {window.id} has no weekday opening hours")
-    rates[open_hours] = float(demand.per_day or 0.0) * profile / expected_per_unit
-    return rates
+DEFAULT_OFFICE_HOURS = (("09:00", "12:00"), ("13:30", "17:00"))  # flow without [[offices]]
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
-    """Check cross-references and build the engine's tables.
+    """Check cross-references and build the engine's records.
 
     Plans from upstream stages are applied to the result:
     :meth:`CompiledScenario.with_pickups` (the routing plan) and
     :meth:`CompiledScenario.with_clerk_plans` (the staffing plan).
     """
     catalog = national_matters()
+    _check_references(scenario, catalog)
+    context = _Context.of(scenario, catalog)
+    calendars = _Calendars(scenario)
+    matters = context.matters
+    windows = tuple(
+        _window_plan(context, calendars, index, window)
+        for index, window in enumerate(scenario.windows)
+    )
+    return CompiledScenario(
+        scenario=scenario,
+        matters=matters,
+        windows=windows,
+        inbound=_inbound_plans(context),
+        pickups=_pickup_schedule(scenario),
+        offices=tuple(
+            OfficePlan(i, spec, calendars.timetable(spec.calendar, spec.hours))
+            for i, spec in enumerate(scenario.offices)
+        ),
+        flow_timetable=calendars.flow_timetable(),
+        turnaround_calendar=calendars.turnaround,
+        period=StatsPeriod.of_days(
+            scenario.days,
+            scenario.warmup_days,
+            scenario.drain_days,
+            scenario.targets.wait_minutes,
+        ),
+    )
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+
+def _check_references(scenario: Scenario, catalog: Mapping[str, MatterFacts]) -> None:
+    """Every window, office and matter a scenario names exists."""
     window_ids = [w.id for w in scenario.windows]
     office_ids = [o.id for o in scenario.offices]
     for i, d in enumerate(scenario.demand):
@@ -225,167 +107,233 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     for key in scenario.matters:
         _check_matter(f"matters.{key}", key, catalog)
 
-    ids = _matter_ids(scenario)
-    index_of = {m: i for i, m in enumerate(ids)}
-    matters = []
-    for i, matter_id in enumerate(ids):
-        facts = catalog[matter_id]
-        settings = scenario.matters.get(matter_id)
-        limit = facts.limit_working_days
-        if settings and settings.limit_working_days is not None:
-            limit = settings.limit_working_days
-        incomplete = scenario.process.window.incomplete_share
-        if settings and settings.incomplete_share is not None:
-            incomplete = settings.incomplete_share
-        matters.append(
-            MatterPlan(
-                index=i,
-                id=matter_id,
-                name=facts.name,
-                mode=_mode(scenario, facts, None, f"matters.{matter_id}.mode"),
-                originals_by_post=facts.originals_by_post,
-                result_delivery=facts.result_delivery,
-                handling_level=facts.handling_level,
-                limit_working_days=limit,
-                service=settings.service_minutes if settings else None,
-                review=(settings.review_minutes if settings and settings.review_minutes else None)
-                or scenario.process.office.review_minutes,
-                incomplete_share=incomplete,
-            )
+
+def _check_matter(path: str, matter: str, known: Mapping[str, MatterFacts]) -> None:
+    if matter != "*" and matter not in known:
+        sample = ", ".join(list(known)[:3])
+        raise _fail(path, f"unknown matter {matter!r}; allowed: '*' or a catalog id ({sample}, …)")
+
+
+def _mode(scenario: Scenario, facts: MatterFacts, override: str | None, path: str) -> str:
+    settings = scenario.matters.get(facts.id)
+    mode = override or (settings.mode if settings else None)
+    if mode is None:
+        return facts.default_mode if scenario.locality else "counter"
+    if scenario.locality and mode not in (*facts.modes, "counter"):
+        allowed = ", ".join((*facts.modes, "counter"))
+        raise _fail(path, f"mode {mode!r} is not offered for {facts.id}; allowed: {allowed}")
+    return mode
+
+
+# -- matters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every builder needs: the scenario, the catalog and the simulated matters."""
+
+    scenario: Scenario
+    catalog: Mapping[str, MatterFacts]
+    matters: tuple[MatterPlan, ...]
+    index_of: Mapping[str, int]
+    weights: np.ndarray  # demand split between matters of a "*" entry
+
+    @classmethod
+    def of(cls, scenario: Scenario, catalog: Mapping[str, MatterFacts]) -> _Context:
+        ids = _matter_ids(scenario, catalog)
+        weights = np.array(
+            [scenario.matters[m].weight if m in scenario.matters else 1.0 for m in ids],
+            dtype=float,
         )
-    weights = np.array(
-        [scenario.matters[m].weight if m in scenario.matters else 1.0 for m in ids], dtype=float
-    )
-    default_service = scenario.process.window.service_minutes
-    windows = []
-    for w_index, window in enumerate(scenario.windows):
-        path = f"windows.{w_index}"
-        hours = OpeningHours.from_strings(window.hours)
-        weekend = OpeningHours.from_strings(window.weekend_hours) if window.weekend_hours else None
-        rows: dict[tuple[int, str, int], np.ndarray] = {}
-        services: dict[tuple[int, str, int], Sampler | None] = {}
-        for d_index, demand in enumerate(scenario.demand):
-            if demand.window != window.id:
-                continue
-            base = _row_rates(demand, window, hours, weekend, f"demand.{d_index}", path)
-            targets = ids if demand.matter == "*" else [demand.matter]
-            share = weights[[index_of[m] for m in targets]]
-            if share.sum() <= 0:
-                continue
-            share = share / share.sum()
-            for matter_id, fraction in zip(targets, share, strict=True):
-                if fraction <= 0:
-                    continue
-                plan = matters[index_of[matter_id]]
-                mode = _mode(scenario, catalog[matter_id], demand.mode, f"demand.{d_index}.mode")
-                row_key = (
-                    plan.index,
-                    mode,
-                    id(demand.service_minutes) if demand.service_minutes else 0,
-                )
-                rows[row_key] = rows.get(row_key, np.zeros(24)) + base * fraction
-                assist = scenario.process.window.assist_minutes if mode == "online" else None
-                services[row_key] = demand.service_minutes or plan.service or assist
-        keys = list(rows)
-        rate_table = np.array([rows[k] for k in keys]) if keys else np.zeros((0, 24))
-        plan_clerks = _clerk_plan(window, path)
-        total_by_hour = rate_table.sum(axis=0) if keys else np.zeros(24)
-        row_service = tuple(services[k] or (_sum_service(default_service, scenario)) for k in keys)
-        if plan_clerks is None:
-            mean_service = (
-                float(np.average([s.mean for s in row_service], weights=rate_table.sum(axis=1)))
-                if keys and rate_table.sum() > 0
-                else 0.0
-            )
-            plan_clerks = tuple(
-                min_servers(
-                    total_by_hour[h] / 60.0,
-                    mean_service,
-                    scenario.targets.wait_minutes,
-                    scenario.targets.wait_share,
-                )
-                for h in range(24)
-            )
-        _check_clerks(rate_table, plan_clerks, path)
-        windows.append(
-            WindowPlan(
-                index=w_index,
-                spec=window,
-                hours=hours,
-                weekend_hours=weekend,
-                clerks=plan_clerks,
-                rates=rate_table,
-                row_matter=tuple(k[0] for k in keys),
-                row_mode=tuple(k[1] for k in keys),
-                row_service=row_service,
-            )
-        )
-    inbound = []
-    for i, entry in enumerate(scenario.inbound):
-        by_level = {lv: k for k, o in enumerate(scenario.offices) for lv in o.levels}
-        targets = ids if entry.matter == "*" else [entry.matter]
-        if entry.office == "auto":  # matters decided outside the locality are not inbound here
-            targets = [m for m in targets if catalog[m].handling_level in by_level]
+        matters = tuple(_matter_plan(scenario, catalog[m], i) for i, m in enumerate(ids))
+        return cls(scenario, catalog, matters, {m: i for i, m in enumerate(ids)}, weights)
+
+    def targets(self, matter: str) -> list[str]:
+        """Matter ids a demand or inbound entry names (``*``: every simulated matter)."""
+        return [m.id for m in self.matters] if matter == "*" else [matter]
+
+    def shares(self, targets: Sequence[str]) -> np.ndarray:
+        """The targets' weights (not normalised)."""
+        return self.weights[[self.index_of[m] for m in targets]]
+
+    def split(
+        self, targets: Sequence[str], mode: str | None, path: str
+    ) -> Iterator[tuple[MatterPlan, str, float]]:
+        """Each target matter with its mode and its share of an entry (by weight)."""
         if not targets:
-            continue
-        share = weights[[index_of[m] for m in targets]]
-        share = share / share.sum() if share.sum() > 0 else share
+            return
+        share = self.shares(targets)
+        if share.sum() > 0:
+            share = share / share.sum()
         for matter_id, fraction in zip(targets, share, strict=True):
             if fraction <= 0:
                 continue
-            if entry.office == "auto":
-                level = catalog[matter_id].handling_level
-                if level not in by_level:
-                    continue  # decided by an office outside this locality
-                office_index = by_level[level]
-            else:
-                office_index = office_ids.index(entry.office)
-            mode = _mode(scenario, catalog[matter_id], entry.mode, f"inbound.{i}.mode")
-            inbound.append(
+            facts = self.catalog[matter_id]
+            plan = self.matters[self.index_of[matter_id]]
+            yield plan, _mode(self.scenario, facts, mode, f"{path}.mode"), fraction
+
+
+def _matter_ids(scenario: Scenario, catalog: Mapping[str, MatterFacts]) -> list[str]:
+    referenced = [d.matter for d in scenario.demand] + [i.matter for i in scenario.inbound]
+    if scenario.locality is not None:
+        base = list(locality_matter_ids(scenario.locality))
+    elif "*" in referenced:
+        base = list(catalog)
+    else:
+        base = []
+    wanted = set(base) | {m for m in referenced if m != "*"}
+    return [m for m in catalog if m in wanted]
+
+
+def _matter_plan(scenario: Scenario, facts: MatterFacts, index: int) -> MatterPlan:
+    settings = scenario.matters.get(facts.id)
+    limit = facts.limit_working_days
+    if settings and settings.limit_working_days is not None:
+        limit = settings.limit_working_days
+    incomplete = scenario.process.window.incomplete_share
+    if settings and settings.incomplete_share is not None:
+        incomplete = settings.incomplete_share
+    return MatterPlan(
+        index=index,
+        id=facts.id,
+        name=facts.name,
+        mode=_mode(scenario, facts, None, f"matters.{facts.id}.mode"),
+        originals_by_post=facts.originals_by_post,
+        result_delivery=facts.result_delivery,
+        handling_level=facts.handling_level,
+        limit_working_days=limit,
+        service=settings.service_minutes if settings else None,
+        review=(settings.review_minutes if settings and settings.review_minutes else None)
+        or scenario.process.office.review_minutes,
+        incomplete_share=incomplete,
+    )
+
+
+# -- calendars and timetables ----------------------------------------------------------------
+
+
+def scenario_calendar(scenario: Scenario, kind: str | None = None) -> WorkCalendar:
+    """The working-day calendar of a scenario (``always`` if every window is always open)."""
+    if kind is None:
+        kind = "always" if all(w.calendar == "always" for w in scenario.windows) else "cn-workdays"
+    return WorkCalendar(
+        kind,  # type: ignore[arg-type]
+        scenario.start_date,
+        frozenset(scenario.calendar.extra_holidays),
+        frozenset(scenario.calendar.extra_workdays),
+    )
+
+
+class _Calendars:
+    """One working-day calendar per kind, shared by the timetables built on it."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.turnaround = scenario_calendar(scenario)
+        self._by_kind: dict[str, WorkCalendar] = {}
+
+    def of_kind(self, kind: CalendarKind) -> WorkCalendar:
+        if kind not in self._by_kind:
+            self._by_kind[kind] = scenario_calendar(self.scenario, kind)
+        return self._by_kind[kind]
+
+    def timetable(self, kind: CalendarKind, hours: Sequence[Sequence[str]]) -> Timetable:
+        return Timetable(self.of_kind(kind), OpeningHours.from_strings(hours))
+
+    def flow_timetable(self) -> Timetable:
+        """Office hours after the window: the first office's (all day if windows never close)."""
+        if self.turnaround.kind == "always":
+            return Timetable(self.of_kind("always"), OpeningHours(((0.0, MINUTES_PER_DAY),)))
+        offices = self.scenario.offices
+        return self.timetable("cn-workdays", offices[0].hours if offices else DEFAULT_OFFICE_HOURS)
+
+
+# -- windows ---------------------------------------------------------------------------------
+
+
+def _window_plan(
+    context: _Context, calendars: _Calendars, index: int, window: Window
+) -> WindowPlan:
+    scenario = context.scenario
+    path = f"windows.{index}"
+    hours = OpeningHours.from_strings(window.hours)
+    weekend = OpeningHours.from_strings(window.weekend_hours) if window.weekend_hours else None
+    assist = scenario.process.window.assist_minutes
+    rows = DemandRows()
+    for d_index, demand in enumerate(scenario.demand):
+        if demand.window != window.id:
+            continue
+        base = row_rates(demand, window, hours, weekend, f"demand.{d_index}", path)
+        targets = context.targets(demand.matter)
+        for plan, mode, fraction in context.split(targets, demand.mode, f"demand.{d_index}"):
+            rows.add(plan, mode, demand, base * fraction, assist if mode == "online" else None)
+    rates = rows.rates()
+    row_service = rows.services(scenario)
+    clerks = clerk_plan(window)
+    if clerks is None:
+        clerks = auto_clerks(scenario, rates, row_service)
+    check_clerks(rates, clerks, path)
+    timetable = Timetable(calendars.of_kind(window.calendar), hours, weekend)
+    row_matter = tuple(k[0] for k in rows.keys)
+    seasonality = scenario.seasonality
+    process = scenario.process.window
+    return WindowPlan(
+        index=index,
+        spec=window,
+        hours=hours,
+        weekend_hours=weekend,
+        clerks=clerks,
+        rates=rates,
+        row_matter=row_matter,
+        row_mode=tuple(k[1] for k in rows.keys),
+        row_service=row_service,
+        timetable=timetable,
+        arrivals=ArrivalGenerator(
+            timetable,
+            rates,
+            np.asarray(seasonality.weekday, dtype=float),
+            np.asarray(seasonality.month, dtype=float),
+        ),
+        visits=VisitPlan(
+            [context.matters[m].incomplete_share for m in row_matter],
+            process.max_visits,
+            process.return_after_days,
+            row_service,
+        ),
+    )
+
+
+# -- inbound and pickups ---------------------------------------------------------------------
+
+
+def _inbound_plans(context: _Context) -> tuple[InboundPlan, ...]:
+    scenario, catalog = context.scenario, context.catalog
+    office_ids = [o.id for o in scenario.offices]
+    by_level = {lv: k for k, o in enumerate(scenario.offices) for lv in o.levels}
+    plans = []
+    for i, entry in enumerate(scenario.inbound):
+        targets = context.targets(entry.matter)
+        if entry.office == "auto":  # matters decided outside the locality are not inbound here
+            targets = [m for m in targets if catalog[m].handling_level in by_level]
+        for plan, mode, fraction in context.split(targets, entry.mode, f"inbound.{i}"):
+            office_index = (
+                by_level[plan.handling_level]
+                if entry.office == "auto"
+                else office_ids.index(entry.office)
+            )
+            plans.append(
                 InboundPlan(
                     office_index,
-                    index_of[matter_id],
+                    plan.index,
                     "online" if mode == "counter" else mode,
                     entry.per_day * float(fraction),
                 )
             )
-    schedule = PickupSchedule.from_clock_strings(
+    return tuple(plans)
+
+
+def _pickup_schedule(scenario: Scenario) -> PickupSchedule:
+    return PickupSchedule.from_clock_strings(
         scenario.process.separation.pickup_times,
         {w.id: w.pickup_times for w in scenario.windows if w.pickup_times},
     )
-    return CompiledScenario(scenario, tuple(matters), tuple(windows), tuple(inbound), schedule)
-
-
-def _check_clerks(rates: np.ndarray, clerks: Sequence[int], path: str) -> None:
-    """No opening hour with demand may have 0 clerks."""
-    total_by_hour = rates.sum(axis=0) if rates.shape[0] else np.zeros(24)
-    for hour in range(24):
-        if total_by_hour[hour] > 0 and clerks[hour] == 0:
-            raise _fail(
-                f"{path}.clerks",
-                f"0 clerks at {hour:02d}:00 while {total_by_hour[hour]:.2f} applicants/h "
-                "arrive; give at least 1 clerk in every opening hour with demand, or 'auto'",
-            )
-
-
-def _sum_service(default: Distribution, scenario: Scenario) -> Sampler:
-    """Default window service: formal review plus identity verification (as one draw)."""
-    return _Sum(default, scenario.process.window.identity_minutes)
-
-
-class _Sum:
-    """The sum of two independent distributions (same ``sample``/``mean`` interface)."""
-
-    def __init__(self, first: Distribution, second: Distribution) -> None:
-        self.first = first
-        self.second = second
-
-    @property
-    def mean(self) -> float:
-        return self.first.mean + self.second.mean
-
-    def sample(self, rng: np.random.Generator) -> float:
-        return self.first.sample(rng) + self.second.sample(rng)
-
-    def sample_many(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return self.first.sample_many(rng, size) + self.second.sample_many(rng, size)

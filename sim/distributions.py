@@ -164,7 +164,8 @@ class Empirical(_Distribution):
         if self.weights is None:
             return None
         weights = np.asarray(self.weights, dtype=float)
-        return weights / weights.sum()
+        probabilities: np.ndarray = weights / weights.sum()
+        return probabilities
 
     @property
     def mean(self) -> float:

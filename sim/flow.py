@@ -32,7 +32,7 @@ from sim.arrivals import demand_factor
 from sim.calendar import Timetable
 from sim.compile import CompiledScenario, InboundPlan, MatterPlan
 from sim.models import joint, office, online, return_, separation
-from sim.models.mail import TransitModel
+from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
 from sim.models.window import WindowModel
@@ -69,8 +69,6 @@ class CaseFlow:
         env: simpy.Environment,
         compiled: CompiledScenario,
         streams: FlowStreams,
-        transit: TransitModel,
-        office_timetable: Timetable,
         windows: Sequence[WindowModel],
         offices: Sequence[StaffedOffice],
         recorder: Recorder,
@@ -80,8 +78,8 @@ class CaseFlow:
         self.compiled = compiled
         self.process = compiled.scenario.process
         self.streams = streams
-        self.transit = transit
-        self.office_timetable = office_timetable
+        self.transit = transit_model(compiled.scenario)
+        self.office_timetable = compiled.flow_timetable
         self.windows = windows
         self.offices = offices
         self.recorder = recorder

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.calendar import WorkCalendar
+from sim.plans import CompiledScenario
 from sim.records import Case, TraceWriter
 
 MAX_DAYS_BIN = 2000
@@ -78,30 +78,19 @@ class Recorder:
     """Counts every case in and out, and turnaround of the cases inside the period."""
 
     def __init__(
-        self,
-        calendar: WorkCalendar,
-        limits: list[int],
-        matter_ids: list[str],
-        *,
-        stats_from: float,
-        stats_until: float,
-        trips_per_case: float,
-        replication: int,
-        trace: TraceWriter | None = None,
-        window_ids: list[str] | None = None,
-        office_ids: list[str] | None = None,
+        self, compiled: CompiledScenario, replication: int, trace: TraceWriter | None = None
     ) -> None:
-        self.calendar = calendar
-        self.limits = limits
-        self.matter_ids = matter_ids
-        self.stats_from = stats_from
-        self.stats_until = stats_until
-        self.trips_per_case = trips_per_case
+        self.calendar = compiled.turnaround_calendar
+        self.limits = [m.limit_working_days for m in compiled.matters]
+        self.matter_ids = [m.id for m in compiled.matters]
+        self.stats_from = compiled.period.stats_from
+        self.stats_until = compiled.period.stats_until
+        self.trips_per_case = compiled.scenario.trips.trips_per_case
         self.replication = replication
         self.trace = trace
-        self.window_ids = window_ids or []
-        self.office_ids = office_ids or []
-        self.matters = [MatterOutcome() for _ in matter_ids]
+        self.window_ids = [w.spec.id for w in compiled.windows]
+        self.office_ids = [o.spec.id for o in compiled.offices]
+        self.matters = [MatterOutcome() for _ in compiled.matters]
         self.created = 0
         self.completed = 0
         self.office_judged: dict[int, list[int]] = {}

@@ -18,13 +18,18 @@ from sim.arrivals import ArrivalGenerator
 from sim.calendar import Timetable, WorkCalendar
 from sim.compile import CompiledScenario, compile_scenario
 from sim.distributions import Sampler
-from sim.models.window import WindowModel
+from sim.models.window import WindowModel, WindowStats, WindowStreams
+from sim.period import StatsPeriod
+from sim.plans import WindowPlan
 from sim.replication import run_replication
 from sim.results import SimulationResult
-from sim.scenarios.schema import Scenario
+from sim.scenarios.schema import Scenario, Window
+from sim.seeds import fresh_seed, replication_seed
 from sim.stats import nanmean, t_halfwidth
 from sim.summary import summarise
 from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
+
+__all__ = ["Progress", "WindowCheck", "replication_seed", "simulate", "simulate_window"]
 
 Progress = Callable[[int, int], None]
 
@@ -47,7 +52,7 @@ def simulate(
     root_seed = compiled.scenario.seed if seed is None else seed
     started = datetime.now(UTC).isoformat(timespec="seconds")
     children = [replication_seed(root_seed, index) for index in range(reps)]
-    homes = _homes(compiled)
+    homes = applicant_homes(compiled)
     results = []
     for index, child in enumerate(children):
         trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
@@ -58,16 +63,7 @@ def simulate(
     return summarise(compiled, results, root_seed, started, finished)
 
 
-def replication_seed(root_seed: int, index: int) -> np.random.SeedSequence:
-    """The seed of replication ``index``: the ``index``-th child spawned from ``root_seed``.
-
-    Equal to ``SeedSequence(root_seed).spawn(n)[index]`` for any ``n > index``, so one
-    replication can be run (or re-run after a crash) on its own with the same result.
-    """
-    return np.random.SeedSequence(root_seed, spawn_key=(index,))
-
-
-def _homes(compiled: CompiledScenario) -> object | None:
+def applicant_homes(compiled: CompiledScenario) -> object | None:
     """Geography of applicants' homes when the scenario asks for the geo layer."""
     if compiled.scenario.process.mail.transit_hours != "geo":
         return None
@@ -121,53 +117,44 @@ def simulate_window(
     """
     if len(rates_per_hour) != 24 or len(clerks) != 24:
         raise ValueError("rates_per_hour and clerks need 24 values (clock hours 00–23)")
-    sampler = service
-    root = _fresh_seed(seed)
-    opening = OpeningHours.from_strings(hours)
-    levels, arrivals, means, utilisation = [], [], [], []
-    served_rows, within_rows, wait_rows = [], [], []
-    for child in root.spawn(replications):
-        arrival_seed, service_seed = child.spawn(2)
-        env = simpy.Environment()
-        calendar = WorkCalendar("always", datetime(2025, 1, 6).date())
-        timetable = Timetable(calendar, opening)
-        generator = ArrivalGenerator(
-            timetable, np.asarray([rates_per_hour], dtype=float), np.ones(7), np.ones(12)
-        )
-        model = WindowModel(
-            env,
-            0,
-            timetable,
-            clerks,
-            generator,
-            [sampler],
-            [0],
-            ["counter"],
-            np.random.default_rng(arrival_seed),
-            np.random.default_rng(service_seed),
-            None,
-            arrivals_until=days * MINUTES_PER_DAY,
-            stats_from=warmup_days * MINUTES_PER_DAY,
-            stats_until=days * MINUTES_PER_DAY,
-            target_wait=target_wait_minutes,
-            next_case_id=_counter(),
-        )
-        env.run(until=(days + 1) * MINUTES_PER_DAY)
-        # Everyone who arrived is served: drain the queue so no wait is censored (censoring
-        # would hide the longest waits of an overloaded window and bias its mean down).
-        while model.queue or model.busy:
-            env.run(until=env.now + MINUTES_PER_DAY)
-        model.finalize()
-        served = model.stats.served_by_hour[0].astype(float)
-        ok = model.stats.served_within_target[0].astype(float)
-        served_rows.append(served)
-        within_rows.append(ok)
-        wait_rows.append(model.stats.wait_sum_by_hour[0].copy())
+    plan = _lone_window(rates_per_hour, clerks, service, hours)
+    period = StatsPeriod.of_days(days, warmup_days, 1, target_wait_minutes)
+    stats = [
+        _lone_replication(plan, period, child) for child in fresh_seed(seed).spawn(replications)
+    ]
+    return _window_check(stats, days - warmup_days)
+
+
+def _lone_replication(
+    plan: WindowPlan, period: StatsPeriod, seed: np.random.SeedSequence
+) -> WindowStats:
+    """One replication of a window on its own, run until everyone who arrived is served."""
+    arrival_seed, service_seed = seed.spawn(2)
+    env = simpy.Environment()
+    streams = WindowStreams(
+        np.random.default_rng(arrival_seed), np.random.default_rng(service_seed)
+    )
+    model = WindowModel(env, plan, streams, period, None, _counter())
+    env.run(until=period.run_until)
+    # Everyone who arrived is served: drain the queue so no wait is censored (censoring
+    # would hide the longest waits of an overloaded window and bias its mean down).
+    while model.queue or model.busy:
+        env.run(until=env.now + MINUTES_PER_DAY)
+    model.finalize()
+    return model.stats
+
+
+def _window_check(stats: Sequence[WindowStats], period_days: float) -> WindowCheck:
+    """Per-hour service levels (working days) over replications, with t half-widths."""
+    served_rows = [s.served_by_hour[0].astype(float) for s in stats]
+    within_rows = [s.served_within_target[0].astype(float) for s in stats]
+    levels = []
+    for served, ok in zip(served_rows, within_rows, strict=True):
         with np.errstate(invalid="ignore", divide="ignore"):
             levels.append(np.where(served > 0, ok / np.where(served > 0, served, 1), np.nan))
-        arrivals.append(served / max(days - warmup_days, 1e-9))
-        means.append(model.stats.waits.mean)
-        utilisation.append(model.stats.utilisation)
+    arrivals = [served / max(period_days, 1e-9) for served in served_rows]
+    means = [s.waits.mean for s in stats]
+    utilisation = [s.utilisation for s in stats]
     stacked = np.array(levels)
     with np.errstate(invalid="ignore"):
         mean_levels = np.array([nanmean(list(stacked[:, h])) for h in range(24)])
@@ -178,20 +165,43 @@ def simulate_window(
         wait_mean=nanmean(means),
         wait_mean_ci95=t_halfwidth(means),
         utilisation=nanmean(utilisation),
-        replications=replications,
+        replications=len(stats),
         served_by_rep=np.array(served_rows),
         within_by_rep=np.array(within_rows),
-        wait_sum_by_rep=np.array(wait_rows),
+        wait_sum_by_rep=np.array([s.wait_sum_by_hour[0].copy() for s in stats]),
     )
 
 
-def _fresh_seed(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
-    """A new SeedSequence equal to ``seed`` (``spawn`` mutates, so never spawn the caller's)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(
-            seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
-        )
-    return np.random.SeedSequence(seed)
+def _lone_window(
+    rates_per_hour: Sequence[float],
+    clerks: Sequence[int],
+    service: Sampler,
+    hours: Sequence[Sequence[str]],
+) -> WindowPlan:
+    """A one-window plan: every day a working day, one demand row, no repeat visits."""
+    spec = Window(
+        id="window",
+        hours=[[start, end] for start, end in hours],
+        calendar="always",
+        clerks=[int(c) for c in clerks],
+    )
+    opening = OpeningHours.from_strings(spec.hours)
+    timetable = Timetable(WorkCalendar("always", datetime(2025, 1, 6).date()), opening)
+    rates = np.asarray([rates_per_hour], dtype=float)
+    return WindowPlan(
+        index=0,
+        spec=spec,
+        hours=opening,
+        weekend_hours=None,
+        clerks=tuple(int(c) for c in clerks),
+        rates=rates,
+        row_matter=(0,),
+        row_mode=("counter",),
+        row_service=(service,),
+        timetable=timetable,
+        arrivals=ArrivalGenerator(timetable, rates, np.ones(7), np.ones(12)),
+        visits=None,
+    )
 
 
 def _counter() -> Callable[[], int]:

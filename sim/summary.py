@@ -14,11 +14,10 @@ import math
 import numpy as np
 
 from sim.arrivals import HourPieces
-from sim.calendar import Timetable
 from sim.compile import CompiledScenario, WindowPlan
 from sim.models.window import DAY_TYPES
 from sim.outcomes import day_quantile
-from sim.replication import ReplicationResult, scenario_calendar
+from sim.replication import ReplicationResult
 from sim.results import (
     Accounting,
     MatterStaffingRow,
@@ -112,12 +111,6 @@ def _turnaround(
     return rows
 
 
-def _window_timetable(compiled: CompiledScenario, plan: WindowPlan) -> Timetable:
-    """The window's timetable as the engine built it."""
-    calendar = scenario_calendar(compiled.scenario, plan.spec.calendar)
-    return Timetable(calendar, plan.hours, plan.weekend_hours)
-
-
 def _period_days(compiled: CompiledScenario) -> range:
     """Simulation days that overlap the statistics period."""
     scenario = compiled.scenario
@@ -130,22 +123,15 @@ def _overlap(start: float, end: float, lo: float, hi: float) -> float:
 
 def open_hours_in_period(compiled: CompiledScenario, plan: WindowPlan) -> float:
     """Hours the window is open inside the statistics period."""
-    scenario = compiled.scenario
-    lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
-    timetable = _window_timetable(compiled, plan)
-    minutes = sum(
-        _overlap(start, end, lo, hi)
-        for day in _period_days(compiled)
-        for start, end in timetable.intervals_on(day)
-    )
-    return minutes / 60.0
+    period = compiled.period
+    return plan.timetable.open_minutes_between(period.stats_from, period.stats_until) / 60.0
 
 
 def days_by_type(compiled: CompiledScenario, plan: WindowPlan) -> tuple[float, float]:
     """Working days and rest days (fractions at a partial warm-up day) in the period."""
     scenario = compiled.scenario
     lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
-    calendar = _window_timetable(compiled, plan).calendar
+    calendar = plan.timetable.calendar
     counts = [0.0, 0.0]
     for day in _period_days(compiled):
         share = _overlap(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, lo, hi)
@@ -245,8 +231,7 @@ def office_working_days(compiled: CompiledScenario) -> float:
     """Working days of the offices' calendar in the statistics period (fractions at the ends)."""
     scenario = compiled.scenario
     lo, hi = scenario.warmup_days * MINUTES_PER_DAY, scenario.days * MINUTES_PER_DAY
-    windows_always = scenario_calendar(scenario).kind == "always"
-    calendar = scenario_calendar(scenario, "always" if windows_always else "cn-workdays")
+    calendar = compiled.flow_timetable.calendar
     return sum(
         _overlap(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, lo, hi) / MINUTES_PER_DAY
         for day in _period_days(compiled)

@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 
 # One module per area; each exposes ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run", "serve")
+COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run")
 
 
 def _version_callback(value: bool) -> None:
@@ -61,16 +61,14 @@ def _root(
     )
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"tongban.commands.{_name}")
-    except ModuleNotFoundError as exc:  # an area not built yet
-        if exc.name != f"tongban.commands.{_name}":
-            raise
-        continue
-    _module.register(app)
+for _name in COMMAND_MODULES:  # a missing module is an ImportError, never skipped
+    importlib.import_module(f"tongban.commands.{_name}").register(app)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 import numpy as np
 
 from sim.distributions import Distribution
+from sim.scenarios.schema import MailProcess, Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,13 @@ class GeoTransit:
             origin_code, destination_code, send, rng, collected=collected
         )
         return max(0.0, (arrival - send).total_seconds() / 60.0)
+
+
+def transit_model(scenario: Scenario) -> TransitModel:
+    """The scenario's EMS transit: the geo layer's, or its distribution."""
+    setting = scenario.process.mail.transit_hours
+    if setting == "geo":
+        fallback = MailProcess().transit_hours
+        assert not isinstance(fallback, str)
+        return GeoTransit(datetime.combine(scenario.start_date, time()), fallback)
+    return DistributionTransit(setting)

@@ -20,6 +20,8 @@ import simpy
 from sim.calendar import Timetable
 from sim.distributions import Distribution
 from sim.models.delays import working_days
+from sim.period import StatsPeriod
+from sim.plans import OfficePlan
 
 
 @dataclass
@@ -39,32 +41,21 @@ class OfficeStats:
 class StaffedOffice:
     """Reviewers serving a FIFO queue of cases during office hours."""
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        index: int,
-        office_id: str,
-        code: str | None,
-        timetable: Timetable,
-        reviewers: int,
-        *,
-        stats_from: float,
-        stats_until: float,
-    ) -> None:
+    def __init__(self, env: simpy.Environment, plan: OfficePlan, period: StatsPeriod) -> None:
         self.env = env
-        self.index = index
-        self.office_id = office_id
-        self.code = code
-        self.timetable = timetable
-        self.reviewers = reviewers
-        self.stats_from = stats_from
-        self.stats_until = stats_until
+        self.index = plan.index
+        self.office_id = plan.spec.id
+        self.code = plan.spec.code
+        self.timetable = plan.timetable
+        self.reviewers = plan.spec.reviewers
+        self.stats_from = period.stats_from
+        self.stats_until = period.stats_until
         self.stats = OfficeStats()
         self.queue: deque[tuple[float, simpy.Event]] = deque()
         self.idle: list[simpy.Event] = []
         self.in_office = 0
         self._last = 0.0
-        for _ in range(reviewers):
+        for _ in range(self.reviewers):
             env.process(self._reviewer())
 
     def _advance(self, now: float) -> None:
@@ -114,16 +105,7 @@ class StaffedOffice:
     def finalize(self) -> None:
         """Close the time-weighted area and count the reviewers' open minutes."""
         self._advance(self.env.now)
-        calendar = self.timetable.calendar
-        first = int(self.stats_from // 1440)
-        last = int(self.stats_until // 1440)
-        open_minutes = 0.0
-        for day in range(first, last + 1):
-            for start, end in self.timetable.intervals_on(day):
-                lo, hi = max(start, self.stats_from), min(end, self.stats_until)
-                if hi > lo:
-                    open_minutes += hi - lo
-        del calendar
+        open_minutes = self.timetable.open_minutes_between(self.stats_from, self.stats_until)
         self.stats.open_reviewer_minutes = open_minutes * self.reviewers
 
 

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import typing
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import simpy
 
-from sim.arrivals import ArrivalGenerator
-from sim.calendar import Timetable
-from sim.distributions import Sampler
-from sim.models.visits import VisitPlan
+from sim.period import StatsPeriod
+from sim.plans import WindowPlan
 from sim.records import Case
 from sim.stats import Tally
 from tongban.kernel.hours import MINUTES_PER_DAY
@@ -58,62 +56,55 @@ class WindowStats:
         return self.area_busy / self.area_on_duty if self.area_on_duty > 0 else float("nan")
 
 
+@dataclass(frozen=True)
+class WindowStreams:
+    """A window's own random streams: arrivals, service times, repeat visits."""
+
+    arrivals: np.random.Generator
+    service: np.random.Generator
+    visits: np.random.Generator | None = None
+
+
 class WindowModel:
     """One window: arrivals, queue, clerks, hand-over of served cases to ``on_served``."""
 
     def __init__(
         self,
         env: simpy.Environment,
-        index: int,
-        timetable: Timetable,
-        clerk_plan: Sequence[int],
-        generator: ArrivalGenerator,
-        service_by_row: Sequence[Sampler],
-        row_matter: Sequence[int],
-        row_mode: Sequence[str],
-        arrival_rng: np.random.Generator,
-        service_rng: np.random.Generator,
+        plan: WindowPlan,
+        streams: WindowStreams,
+        period: StatsPeriod,
         on_served: Callable[[Case], None] | None,
-        *,
-        arrivals_until: float,
-        stats_from: float,
-        stats_until: float,
-        target_wait: float,
         next_case_id: Callable[[], int],
-        window_id: str = "",
-        code: str | None = None,
-        visits: VisitPlan | None = None,
-        visits_rng: np.random.Generator | None = None,
     ) -> None:
         self.env = env
-        self.index = index
-        self.window_id = window_id
-        self.code = code
-        self.timetable = timetable
-        self.plan = [int(c) for c in clerk_plan]
-        self.generator = generator
-        self.service_by_row = list(service_by_row)
-        self.row_matter = list(row_matter)
-        self.row_mode = list(row_mode)
-        self.arrival_rng = arrival_rng
-        self.service_rng = service_rng
+        self.index = plan.index
+        self.window_id = plan.spec.id
+        self.code = plan.spec.code
+        self.timetable = plan.timetable
+        self.clerk_plan = [int(c) for c in plan.clerks]
+        self.generator = plan.arrivals
+        self.service_by_row = list(plan.row_service)
+        self.row_matter = list(plan.row_matter)
+        self.row_mode = list(plan.row_mode)
+        self.streams = streams
         self.on_served = on_served
-        self.arrivals_until = arrivals_until
-        self.stats_from = stats_from
-        self.stats_until = stats_until
-        self.target_wait = target_wait
         self.next_case_id = next_case_id
-        self.visits = visits if visits is not None and visits.active else None
-        self.visits_rng = visits_rng
-        if self.visits is not None and visits_rng is None:
-            raise ValueError("repeat visits need their own random stream (visits_rng)")
-        self.stats = WindowStats(period=max(0.0, stats_until - stats_from))
+        # the period's bounds are read on every event: keep them as plain attributes
+        self.arrivals_until = period.arrivals_until
+        self.stats_from = period.stats_from
+        self.stats_until = period.stats_until
+        self.target_wait = period.target_wait
+        self.visits = plan.visits if plan.visits is not None and plan.visits.active else None
+        if self.visits is not None and streams.visits is None:
+            raise ValueError("repeat visits need their own random stream (streams.visits)")
+        self.stats = WindowStats(period=period.length)
         self.queue: deque[Case] = deque()
         self.busy = 0
         self.open = True
         self._last = 0.0
-        constant = timetable.hours.always_open and len(set(self.plan)) == 1
-        self.capacity = self.plan[0] if constant else 0
+        constant = self.timetable.hours.always_open and len(set(self.clerk_plan)) == 1
+        self.capacity = self.clerk_plan[0] if constant else 0
         if not constant:
             env.process(self._controller())
         env.process(self._arrivals())
@@ -155,13 +146,13 @@ class WindowModel:
         day = 0
         last_day = int(self.arrivals_until // MINUTES_PER_DAY) + 1
         while day < last_day:
-            times, rows = self.generator.day(day, self.arrival_rng)
+            times, rows = self.generator.day(day, self.streams.arrivals)
             day += 1
             if times.size == 0:
                 continue
             services = self._services(rows)
             revisits = (
-                self.visits.draw(rows, self.visits_rng)  # type: ignore[arg-type]
+                self.visits.draw(rows, self.streams.visits)  # type: ignore[arg-type]
                 if self.visits is not None
                 else [None] * rows.size
             )
@@ -187,11 +178,13 @@ class WindowModel:
 
     def _services(self, rows: np.ndarray) -> np.ndarray:
         if len(self.service_by_row) == 1:
-            return self.service_by_row[0].sample_many(self.service_rng, rows.size)
+            return self.service_by_row[0].sample_many(self.streams.service, rows.size)
         services = np.empty(rows.size)
         for row in np.unique(rows).tolist():
             mask = rows == row
-            services[mask] = self.service_by_row[row].sample_many(self.service_rng, int(mask.sum()))
+            services[mask] = self.service_by_row[row].sample_many(
+                self.streams.service, int(mask.sum())
+            )
         return services
 
     def enqueue(self, case: Case) -> None:
@@ -243,7 +236,7 @@ class WindowModel:
             day = int(minute // MINUTES_PER_DAY)
             open_now = timetable.is_open(minute)
             hour = int((minute % MINUTES_PER_DAY) // 60)
-            self._set_capacity(self.plan[hour], open_now)
+            self._set_capacity(self.clerk_plan[hour], open_now)
             boundaries = [day * MINUTES_PER_DAY + (hour + 1) * 60.0]
             for start, end in timetable.intervals_on(day):
                 boundaries.extend(b for b in (start, end) if b > minute)

@@ -19,6 +19,6 @@ Modules, one concept each:
 - :mod:`sim.staffing.scenario` — maps a compiled scenario onto :mod:`sim.staffing.plan`.
 - :mod:`sim.staffing.engine` — the SimPy engine's ``simulate_window`` as a
   :class:`~sim.staffing.evaluate.WindowEvaluator` (the one engine adapter; cross-check).
-- :mod:`sim.staffing.outputs` — the ``staffing.csv`` / ``roster.csv`` / ``matter_staffing.csv``
-  / ``offices.csv`` writers.
+- :mod:`sim.staffing.outputs` — the rows of ``staffing_plan.csv`` / ``roster.csv`` /
+  ``office_staffing.csv`` / ``matter_staffing.csv``.
 """

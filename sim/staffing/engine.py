@@ -1,10 +1,10 @@
 """The engine's single-window simulation as a :class:`~sim.staffing.evaluate.WindowEvaluator`.
 
 :func:`sim.run.simulate_window` runs one window on its own in the SimPy engine (24 clock
-hours, opening hours, several window-days per replication). This adapter — the only one;
-:mod:`sim.window_evaluator` re-exports it — maps the staffing question (hourly rates from
-``open_hour`` on, the open intervals of an :class:`~sim.staffing.day.OpenDay`, an hourly
-plan) onto it, so plans found with the fast evaluator can be checked in the engine.
+hours, opening hours, several window-days per replication). This adapter — the only one —
+maps the staffing question (hourly rates from ``open_hour`` on, the open intervals of an
+:class:`~sim.staffing.day.OpenDay`, an hourly plan) onto it, so plans found with the fast
+evaluator can be checked in the engine.
 
 Both models are the same queue: the engine also counts clerks rather than modelling them
 one by one (a case starts while fewer than the planned number are in service; when the
@@ -74,8 +74,6 @@ class EngineWindowEvaluator:
         day_clerks = np.zeros(HOURS_PER_DAY, dtype=int)
         day_rates[self.open_hour : close] = rates_per_hour
         day_clerks[self.open_hour : close] = clerks
-        if isinstance(seed, np.random.SeedSequence):  # simulate_window spawns from (mutates) it
-            seed = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
         check = simulate_window(
             day_rates.tolist(),
             [int(c) for c in day_clerks],

@@ -46,6 +46,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from sim.seeds import fresh_seed
 from sim.staffing.day import OpenDay
 from sim.staffing.service import ServiceSampler
 from tongban.kernel.errors import InputError
@@ -137,13 +138,6 @@ class SampledDays:
     day: OpenDay | None = None
 
 
-def _fresh_root(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
-    """A fresh SeedSequence: spawning mutates its parent, and one seed must give one answer."""
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
-    return np.random.SeedSequence(seed)
-
-
 def sample_days(
     rates_per_hour: Sequence[float],
     service: ServiceSampler,
@@ -164,7 +158,7 @@ def sample_days(
     expected = rates[pieces.hours] * pieces.lengths / MINUTES_PER_HOUR
     per_rep_arrivals: list[FloatArray] = []
     per_rep_services: list[FloatArray] = []
-    for child in _fresh_root(seed).spawn(replications):
+    for child in fresh_seed(seed).spawn(replications):
         rng = np.random.default_rng(child)
         counts = rng.poisson(expected)
         which = np.repeat(np.arange(counts.size), counts)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.seeds import fresh_seed
 from sim.staffing.evaluate import Z_ONE_SIDED_95, Z_TWO_SIDED_95, SampledDays, simulate_waits
 from sim.staffing.search import StaffingInfeasibleError
 from sim.staffing.service import ServiceSampler
@@ -98,7 +99,7 @@ def _sample(
     horizon = days * settings.hours_per_day
     rate = demand.cases_per_working_day / settings.hours_per_day
     arrivals, efforts = [], []
-    for child in np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key).spawn(replications):
+    for child in fresh_seed(seed).spawn(replications):
         rng = np.random.default_rng(child)
         times = np.sort(rng.uniform(0.0, horizon, rng.poisson(rate * horizon)))
         arrivals.append(times)

@@ -1,6 +1,6 @@
-"""Writers for the staffing files of the report folder (DESIGN.md §6).
+"""Rows of the staffing stage's files (DESIGN.md §6), named at their source.
 
-- ``staffing.csv`` — window × day type × hour: ``window_id, day_type, hour, clerks,
+- ``staffing_plan.csv`` — window × day type × hour: ``window_id, day_type, hour, clerks,
   service_level, service_level_ci95`` plus ``service_level_lower95``, ``arrivals_per_hour``,
   ``mean_wait_min``, ``erlang_clerks``, ``erlang_service_level``,
   ``erlang_service_level_ci95``, ``rostered_clerks`` and ``verified`` (``False`` when the
@@ -10,73 +10,97 @@
   levels are from the independent verification replications.
 - ``roster.csv`` — window × day type × shift template: ``window_id, day_type, shift,
   intervals, clerks, paid_hours, solver_status``.
-- ``matter_staffing.csv`` — ``matter_id, clerk_hours_per_week, reviewer_hours_per_week``.
-- ``offices.csv`` — ``office_id, cases, reviewers, utilisation, within_limit_share`` plus
-  ``within_limit_share_ci95`` and ``mean_days``; ``cases`` is expected cases per week
-  (five working days).
+- ``office_staffing.csv`` — ``office_id, cases, reviewers, utilisation,
+  within_limit_share`` plus ``within_limit_share_ci95`` and ``mean_days``; ``cases`` is
+  expected cases per week (five working days).
+- ``matter_staffing.csv`` — ``matter_id, clerk_hours_per_week, reviewer_hours_per_week``
+  (``tongban staff --out`` only: a whole run reports the simulation's own).
+
+The files are written by :func:`tongban.kernel.tables.write_csv` (the ``excel`` style).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from sim.staffing.plan import StaffingReport
+from tongban.kernel.tables import EXCEL
 
-STAFFING_COLUMNS = (
-    "window_id",
-    "day_type",
-    "hour",
-    "clerks",
-    "service_level",
-    "service_level_ci95",
-    "service_level_lower95",
-    "arrivals_per_hour",
-    "mean_wait_min",
-    "erlang_clerks",
-    "erlang_service_level",
-    "erlang_service_level_ci95",
-    "rostered_clerks",
-    "verified",
-)
-ROSTER_COLUMNS = (
-    "window_id",
-    "day_type",
-    "shift",
-    "intervals",
-    "clerks",
-    "paid_hours",
-    "solver_status",
-)
-MATTER_COLUMNS = ("matter_id", "clerk_hours_per_week", "reviewer_hours_per_week")
-OFFICE_COLUMNS = (
-    "office_id",
-    "cases",
-    "reviewers",
-    "utilisation",
-    "within_limit_share",
-    "within_limit_share_ci95",
-    "mean_days",
-)
 WORKING_DAYS_PER_WEEK = 5
 
 
-def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return path
+@dataclass(frozen=True)
+class StaffingPlanRow:
+    """``staffing_plan.csv``: one window × day type × clock hour of the plan."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    window_id: str
+    day_type: str
+    hour: int
+    clerks: int
+    service_level: float
+    service_level_ci95: float
+    service_level_lower95: float
+    arrivals_per_hour: float
+    mean_wait_min: float
+    erlang_clerks: int
+    erlang_service_level: float
+    erlang_service_level_ci95: float
+    rostered_clerks: int
+    verified: bool
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """``roster.csv``: one shift template staffed at a window on a day type."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    window_id: str
+    day_type: str
+    shift: str
+    intervals: str
+    clerks: int
+    paid_hours: float
+    solver_status: str
+
+
+@dataclass(frozen=True)
+class MatterLoadRow:
+    """``matter_staffing.csv`` of the staffing stage: the workload one matter brings."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    matter_id: str
+    clerk_hours_per_week: float
+    reviewer_hours_per_week: float
+
+
+@dataclass(frozen=True)
+class OfficeStaffingRow:
+    """``office_staffing.csv``: one handling office's reviewers."""
+
+    csv_dialect: ClassVar[str] = EXCEL
+
+    office_id: str
+    cases: float
+    reviewers: int
+    utilisation: float
+    within_limit_share: float
+    within_limit_share_ci95: float
+    mean_days: float
 
 
 def _r(value: float, digits: int = 4) -> float:
     return round(float(value), digits)
 
 
-def staffing_rows(report: StaffingReport) -> list[tuple[object, ...]]:
-    """Rows of ``staffing.csv``."""
-    rows: list[tuple[object, ...]] = []
+def staffing_rows(report: StaffingReport) -> list[StaffingPlanRow]:
+    """Rows of ``staffing_plan.csv``."""
+    rows: list[StaffingPlanRow] = []
     for w in report.windows:
         v, e = w.plan.verification, w.erlang_verification
         span = len(w.demand.clock_hours)
@@ -85,7 +109,7 @@ def staffing_rows(report: StaffingReport) -> list[tuple[object, ...]]:
             if hour in w.demand.closed_hours:
                 continue
             rows.append(
-                (
+                StaffingPlanRow(
                     w.demand.window_id,
                     w.demand.day_type,
                     hour,
@@ -105,11 +129,10 @@ def staffing_rows(report: StaffingReport) -> list[tuple[object, ...]]:
     return rows
 
 
-def write_outputs(report: StaffingReport, out_dir: Path) -> list[Path]:
-    """Write the four staffing files into ``out_dir`` (created if needed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    roster_rows = [
-        (
+def roster_rows(report: StaffingReport) -> list[RosterRow]:
+    """Rows of ``roster.csv`` (templates with at least one clerk)."""
+    return [
+        RosterRow(
             w.demand.window_id,
             w.demand.day_type,
             t.name,
@@ -122,12 +145,20 @@ def write_outputs(report: StaffingReport, out_dir: Path) -> list[Path]:
         for t, n in zip(w.roster.templates, w.roster.clerks_per_template, strict=True)
         if n > 0
     ]
-    matter_rows = [
-        (m.matter_id, _r(m.clerk_hours_per_week, 2), _r(m.reviewer_hours_per_week, 2))
+
+
+def matter_rows(report: StaffingReport) -> list[MatterLoadRow]:
+    """Rows of the staffing stage's ``matter_staffing.csv``."""
+    return [
+        MatterLoadRow(m.matter_id, _r(m.clerk_hours_per_week, 2), _r(m.reviewer_hours_per_week, 2))
         for m in report.matters
     ]
-    office_rows = [
-        (
+
+
+def office_rows(report: StaffingReport) -> list[OfficeStaffingRow]:
+    """Rows of ``office_staffing.csv``."""
+    return [
+        OfficeStaffingRow(
             o.office_id,
             _r(o.cases_per_working_day * WORKING_DAYS_PER_WEEK, 2),
             o.reviewers,
@@ -138,9 +169,17 @@ def write_outputs(report: StaffingReport, out_dir: Path) -> list[Path]:
         )
         for o in report.offices
     ]
-    return [
-        _write(out_dir / "staffing.csv", STAFFING_COLUMNS, staffing_rows(report)),
-        _write(out_dir / "roster.csv", ROSTER_COLUMNS, roster_rows),
-        _write(out_dir / "matter_staffing.csv", MATTER_COLUMNS, matter_rows),
-        _write(out_dir / "offices.csv", OFFICE_COLUMNS, office_rows),
-    ]
+
+
+def staffing_tables(report: StaffingReport) -> dict[str, tuple[type, Sequence[Any]]]:
+    """The staffing stage's tables (file stem → row type, rows) for a whole run's report."""
+    return {
+        "staffing_plan": (StaffingPlanRow, staffing_rows(report)),
+        "roster": (RosterRow, roster_rows(report)),
+        "office_staffing": (OfficeStaffingRow, office_rows(report)),
+    }
+
+
+def staffing_files(report: StaffingReport) -> dict[str, tuple[type, Sequence[Any]]]:
+    """The tables ``tongban staff --out`` writes: the stage's, plus the matter workloads."""
+    return {**staffing_tables(report), "matter_staffing": (MatterLoadRow, matter_rows(report))}

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,62 +36,81 @@ from sim.staffing.office import OfficeDemand, OfficeSettings, staff_office
 from sim.staffing.plan import StaffingReport, WindowDayDemand, staff_all
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import mixture
+from tongban.kernel.hours import OpeningHours
+
+if TYPE_CHECKING:
+    from sim.plans import CompiledScenario, InboundPlan, WindowPlan
 
 WORKDAYS_PER_WEEK = 5.0
 RESTDAYS_PER_WEEK = 2.0
 
 
-def window_demands(compiled: Any, *, only_auto: bool = True) -> list[WindowDayDemand]:
-    """Window-day demands of a :class:`sim.compile.CompiledScenario`."""
+def window_demands(compiled: CompiledScenario, *, only_auto: bool = True) -> list[WindowDayDemand]:
+    """Window-day demands, one per day type a window opens on (``auto`` windows only, or all)."""
     demands = []
     for plan in compiled.windows:
         if only_auto and plan.spec.clerks != "auto":
             continue
-        always = plan.spec.calendar == "always"
-        day_types = [("workday", plan.hours, 7.0 if always else WORKDAYS_PER_WEEK)]
-        if plan.weekend_hours is not None and not always:
-            day_types.append(("restday", plan.weekend_hours, RESTDAYS_PER_WEEK))
-        for day_type, hours, per_week in day_types:
+        for day_type, hours, per_week in _day_types(plan):
             if plan.rates.shape[0] == 0 or not hours.open_hours():
                 continue
-            open_minutes = np.array([_open_minutes(hours.intervals, h) for h in range(24)])
-            open_hours = hours.open_hours()
-            first, last = min(open_hours), max(open_hours) + 1
-            fraction = open_minutes[first:last] / 60.0
-            # Incomplete applications come back: each first visit brings 1 + share visits.
-            visits = np.array([1.0 + compiled.matters[m].incomplete_share for m in plan.row_matter])
-            # Rates while open (the engine's), zero in hours with no open minute.
-            row_rates = plan.rates[:, first:last] * (fraction > 0)[None, :] * visits[:, None]
-            expected = row_rates * fraction[None, :]  # arrivals per clock hour, for attribution
-            matters = tuple(
-                MatterWindowLoad(
-                    matter_id=compiled.matters[plan.row_matter[r]].id,
-                    window_id=plan.spec.id,
-                    day_type=day_type,
-                    rates_per_hour=tuple(float(x) for x in expected[r]),
-                    service_mean_minutes=float(plan.row_service[r].mean),
-                )
-                for r in range(row_rates.shape[0])
-            )
-            demands.append(
-                WindowDayDemand(
-                    window_id=plan.spec.id,
-                    day_type=day_type,
-                    open_hour=first,
-                    rates_per_hour=tuple(float(x) for x in row_rates.sum(axis=0)),
-                    service=mixture(plan.row_service, expected.sum(axis=1).tolist()),
-                    days_per_week=per_week,
-                    matters=matters,
-                    closed_hours=frozenset(first + k for k, f in enumerate(fraction) if f <= 0.0),
-                    intervals=tuple((float(a), float(b)) for a, b in hours.intervals),
-                )
-            )
+            demands.append(_window_day(compiled, plan, day_type, hours, per_week))
     return demands
 
 
-def office_demands(compiled: Any) -> tuple[list[OfficeDemand], list[float], list[MatterReviewLoad]]:
+def _day_types(plan: WindowPlan) -> list[tuple[str, OpeningHours, float]]:
+    """(day type, opening hours, days per week) the window opens on, as the engine runs it."""
+    always = plan.spec.calendar == "always"
+    day_types = [("workday", plan.hours, 7.0 if always else WORKDAYS_PER_WEEK)]
+    if plan.weekend_hours is not None and not always:
+        day_types.append(("restday", plan.weekend_hours, RESTDAYS_PER_WEEK))
+    return day_types
+
+
+def _window_day(
+    compiled: CompiledScenario,
+    plan: WindowPlan,
+    day_type: str,
+    hours: OpeningHours,
+    per_week: float,
+) -> WindowDayDemand:
+    open_minutes = np.array(hours.open_minutes_by_hour())
+    open_hours = hours.open_hours()
+    first, last = min(open_hours), max(open_hours) + 1
+    fraction = open_minutes[first:last] / 60.0
+    # Incomplete applications come back: each first visit brings 1 + share visits.
+    visits = np.array([1.0 + compiled.matters[m].incomplete_share for m in plan.row_matter])
+    # Rates while open (the engine's), zero in hours with no open minute.
+    row_rates = plan.rates[:, first:last] * (fraction > 0)[None, :] * visits[:, None]
+    expected = row_rates * fraction[None, :]  # arrivals per clock hour, for attribution
+    matters = tuple(
+        MatterWindowLoad(
+            matter_id=compiled.matters[plan.row_matter[r]].id,
+            window_id=plan.spec.id,
+            day_type=day_type,
+            rates_per_hour=tuple(float(x) for x in expected[r]),
+            service_mean_minutes=float(plan.row_service[r].mean),
+        )
+        for r in range(row_rates.shape[0])
+    )
+    return WindowDayDemand(
+        window_id=plan.spec.id,
+        day_type=day_type,
+        open_hour=first,
+        rates_per_hour=tuple(float(x) for x in row_rates.sum(axis=0)),
+        service=mixture(plan.row_service, expected.sum(axis=1).tolist()),
+        days_per_week=per_week,
+        matters=matters,
+        closed_hours=frozenset(first + k for k, f in enumerate(fraction) if f <= 0.0),
+        intervals=tuple((float(a), float(b)) for a, b in hours.intervals),
+    )
+
+
+def office_demands(
+    compiled: CompiledScenario,
+) -> tuple[list[OfficeDemand], list[float], list[MatterReviewLoad]]:
     """Office demands, their review hours per day, and review loads per matter."""
-    by_office: dict[int, list[Any]] = defaultdict(list)
+    by_office: dict[int, list[InboundPlan]] = defaultdict(list)
     for entry in compiled.inbound:
         by_office[entry.office].append(entry)
     demands: list[OfficeDemand] = []
@@ -112,7 +130,7 @@ def office_demands(compiled: Any) -> tuple[list[OfficeDemand], list[float], list
                 limit_working_days=min(m.limit_working_days for m in matters),
             )
         )
-        minutes = sum(e - s for s, e in _intervals(spec.hours))
+        minutes = OpeningHours.from_strings(spec.hours).minutes_per_day
         hours_per_day.append(max(minutes / 60.0, 0.5))
         reviews.extend(
             MatterReviewLoad(m.id, d * WORKDAYS_PER_WEEK, float(m.review.mean) / 60.0)
@@ -121,21 +139,8 @@ def office_demands(compiled: Any) -> tuple[list[OfficeDemand], list[float], list
     return demands, hours_per_day, reviews
 
 
-def _open_minutes(intervals: Sequence[tuple[float, float]], hour: int) -> float:
-    lo, hi = 60.0 * hour, 60.0 * hour + 60.0
-    return sum(max(0.0, min(end, hi) - max(start, lo)) for start, end in intervals)
-
-
-def _intervals(pairs: Sequence[Sequence[str]]) -> list[tuple[float, float]]:
-    def minutes(text: str) -> float:
-        hour, _, minute = text.partition(":")
-        return int(hour) * 60.0 + int(minute or 0)
-
-    return [(minutes(a), minutes(b)) for a, b in pairs]
-
-
 def staff_compiled(
-    compiled: Any,
+    compiled: CompiledScenario,
     settings: StaffingSettings | None = None,
     *,
     only_auto: bool = True,

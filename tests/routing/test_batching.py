@@ -12,10 +12,17 @@ import pytest
 
 from routing.batching import PickupPlan, PickupSlot, plan_pickups, tradeoff
 from routing.build import DepotSite, MatrixFunction, VehicleSpec, WindowSite, site_matrices
-from routing.outputs import write_pickups_csv, write_routes_geojson, write_tradeoff_csv
+from routing.outputs import (
+    PlannedPickupRow,
+    TradeoffRow,
+    pickup_rows,
+    routes_geojson,
+    tradeoff_rows,
+)
 from routing.slot_choice import choose_schedules
 from routing.stopping import SolutionLimit
 from tongban.kernel.errors import InputError
+from tongban.kernel.tables import write_csv
 
 CENTRE = DepotSite("centre", 117.49, 30.66, open_min=450, cutoff_min=1110)
 HALLS = [
@@ -86,9 +93,9 @@ def test_every_parcel_is_collected(plans: list[PickupPlan]) -> None:
 
 def test_outputs_follow_the_contract(plans: list[PickupPlan], tmp_path: Path) -> None:
     plan = plans[1]
-    write_pickups_csv(plan, tmp_path / "pickups.csv")
-    write_routes_geojson(plan, tmp_path / "routes.geojson")
-    write_tradeoff_csv(plans, tmp_path / "tradeoff.csv")
+    write_csv(tmp_path / "pickups.csv", PlannedPickupRow, pickup_rows(plan))
+    (tmp_path / "routes.geojson").write_text(json.dumps(routes_geojson(plan)))
+    write_csv(tmp_path / "tradeoff.csv", TradeoffRow, tradeoff_rows(plans))
     with (tmp_path / "pickups.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert {"window_id", "pickup_time", "vehicle"} <= set(rows[0])

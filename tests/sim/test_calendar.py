@@ -106,3 +106,19 @@ def test_opening_hours_cut_into_clock_hours() -> None:
     hours = OpeningHours.from_strings([["09:00", "12:00"], ["13:30", "17:00"]])
     assert hours.minutes_per_day == 390
     assert hours.open_hours() == [9, 10, 11, 13, 14, 15, 16]
+
+
+def test_open_minutes_between_clips_to_the_span() -> None:
+    from datetime import date
+
+    from sim.calendar import Timetable, WorkCalendar
+    from tongban.kernel.hours import OpeningHours
+
+    hours = OpeningHours.from_strings([["09:00", "12:00"], ["13:30", "17:00"]])
+    always = Timetable(WorkCalendar("always", date(2025, 3, 3)), hours)
+    assert always.open_minutes_between(0.0, 2 * 1440.0) == 2 * 390.0
+    assert always.open_minutes_between(10 * 60.0, 1440.0) == 120.0 + 210.0
+    assert always.open_minutes_between(720.0, 1440.0 + 600.0) == 210.0 + 60.0
+    # 2025-03-08 and 09 are a weekend: day 5 and 6 closed on the working-day calendar
+    workdays = Timetable(WorkCalendar("cn-workdays", date(2025, 3, 3)), hours)
+    assert workdays.open_minutes_between(0.0, 7 * 1440.0) == 5 * 390.0

@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.distributions import Exponential
-from sim.report import write_report
+from sim.report import simulation_tables
+from sim.results import SimulationResult
 from sim.run import simulate, simulate_window
 from sim.scenarios.loader import parse_scenario
 from sim.theory import ErlangC
+from tongban.kernel.tables import write_csv
 
 
 def office_scenario(days: int = 150) -> dict[str, Any]:
@@ -61,17 +63,25 @@ def test_littles_law_at_the_office_and_case_accounting() -> None:
     assert rows["1-31"].cases > 0 and rows["2-21"].cases > 0
 
 
+def write_report(folder: Path, result: SimulationResult) -> Path:
+    """The simulation's CSV tables in ``folder``."""
+    folder.mkdir()
+    for name, (row_type, rows) in simulation_tables(result).items():
+        write_csv(folder / f"{name}.csv", row_type, rows)
+    return folder
+
+
 def test_same_seed_gives_byte_identical_csvs(tmp_path: Path) -> None:
     scenario = parse_scenario(office_scenario(days=20))
     folders = []
     for name in ("a", "b"):
         result = simulate(scenario)
-        folders.append(write_report(tmp_path / name, result, "test"))
+        folders.append(write_report(tmp_path / name, result))
     csvs = sorted(p.name for p in folders[0].glob("*.csv"))
     assert "turnaround.csv" in csvs
     for name in csvs:
         assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
-    different = write_report(tmp_path / "c", simulate(scenario, seed=99), "test")
+    different = write_report(tmp_path / "c", simulate(scenario, seed=99))
     assert (different / "turnaround.csv").read_bytes() != (
         folders[0] / "turnaround.csv"
     ).read_bytes()

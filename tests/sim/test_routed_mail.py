@@ -18,7 +18,7 @@ from sim.compile import compile_scenario
 from sim.models import mail
 from sim.records import Case
 from sim.replication import run_replication
-from sim.run import _homes
+from sim.run import applicant_homes
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from tongban.kernel.pickups import PickupSchedule
@@ -74,7 +74,7 @@ def deterministic_mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Posted]
 
 def _run(scenario: Scenario, schedule: PickupSchedule, seed: int = 3) -> None:
     compiled = compile_scenario(scenario).with_pickups(schedule)
-    run_replication(compiled, 0, np.random.SeedSequence(seed), homes=_homes(compiled))
+    run_replication(compiled, 0, np.random.SeedSequence(seed), homes=applicant_homes(compiled))
 
 
 def _routed(scenario: Scenario, pickup: float, centre: float | None) -> PickupSchedule:
@@ -174,8 +174,8 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
     times, then the EMS model's own collection) is the control that shows the comparison
     detects a slowdown.
     """
-    from routing.scenario import plan_for_scenario
     from sim import outcomes
+    from tongban.pipeline.routing_stage import plan_for_scenario, simulation_pickups
 
     plan = plan_for_scenario(chizhou, iterations=100)
     seeds = np.random.SeedSequence(2021).spawn(REPLICATIONS)
@@ -191,7 +191,7 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
 
     def measure(schedule: PickupSchedule) -> tuple[np.ndarray, np.ndarray]:
         compiled = compile_scenario(chizhou).with_pickups(schedule)
-        homes = _homes(compiled)
+        homes = applicant_homes(compiled)
         rows = {m.index for m in compiled.matters if m.mode == "proxy" and m.originals_by_post}
         hours, days = [], []
         for index, seed in enumerate(seeds):
@@ -205,7 +205,7 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
         return np.array(hours), np.array(days)
 
     fixed_h, fixed_d = measure(PickupSchedule.from_clock_strings(["16:00"]))
-    routed_h, routed_d = measure(plan.simulation_pickups(["16:00"]))
+    routed_h, routed_d = measure(simulation_pickups(plan, ["16:00"]))
     old_h, _ = measure(PickupSchedule.from_clock_strings(["16:00"], plan.pickup_times()))
     assert (routed_h - fixed_h).mean() <= 0.0  # measured −4.2 ± 1.1 h
     assert (old_h - routed_h).mean() >= 4.0  # the double collection: +9.0 ± 0.7 h

@@ -4,7 +4,8 @@
 prints ``{"instance", "vehicles", "distance", "seconds", "feasible", "routes"}`` with the
 distance under the DIMACS convention (TSPLIB rounding for CVRP files).
 ``tongban route SCENARIO [--out DIR]`` plans pickups and routes for a scenario's windows
-and writes ``pickups.csv``, ``routes.geojson`` and ``tradeoff.csv``.
+and writes ``pickups.csv``, ``unserved.csv``, ``routes.geojson``, ``tradeoff.csv``,
+``routing.json`` and ``summary.json`` (atomically, as every report folder).
 """
 
 from __future__ import annotations
@@ -97,16 +98,21 @@ def register(app: typer.Typer) -> None:
             return
         if scenario is None:
             raise InputError("give a SCENARIO or --instance FILE", field="scenario")
-        from routing.scenario import route_scenario
+        from tongban import pipeline
+        from tongban.pipeline import standalone
+        from tongban.pipeline.folder import check_destination
 
-        summary = route_scenario(
-            scenario,
-            out=out or Path("report"),
+        folder = out or Path("report")
+        check_destination(folder)
+        plan = standalone.plan_routes(
+            pipeline.load(scenario),
+            waiting_weight=waiting_weight,
             seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
             seed=seed,
-            waiting_weight=waiting_weight,
             iterations=iterations,
         )
+        summary: dict[str, object] = {"out": str(folder), **plan.summary()}
+        standalone.write_routes(plan, folder, summary)
         if as_json:
             typer.echo(json.dumps(summary))
             return

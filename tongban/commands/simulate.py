@@ -2,106 +2,56 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.compile import compile_scenario
-from sim.report import check_destination, write_report
 from sim.results import SimulationResult
-from sim.run import Progress as ProgressCallback
-from sim.run import simulate
-from sim.scenarios.loader import load_scenario
-from tongban import __version__
+from sim.scenarios.schema import Scenario
+from tongban import pipeline
+from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
-from tongban.kernel.pickups import PickupSchedule
+from tongban.pipeline.folder import check_destination
+from tongban.pipeline.report import write_report
+from tongban.pipeline.stages import check_options, now, run_prepared, simulation_only
 
 
-@contextmanager
-def replication_progress(label: str) -> Iterator[ProgressCallback]:
-    """A rich progress bar on stderr, as a ``(done, total)`` callback."""
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+def as_flag(exc: InputError) -> InputError:
+    """The error with its field named as the command-line option (``--route-iterations``)."""
+    if exc.field is None or not str(exc).startswith(exc.field):
+        return exc
+    flag = "--" + exc.field.replace("_", "-")
+    return InputError(flag + str(exc)[len(exc.field) :], field=exc.field)
 
 
-def check_positive(name: str, value: int | None) -> None:
-    """Reject zero or negative counts from the command line."""
-    if value is not None and value < 1:
-        raise InputError(f"--{name} must be a whole number ≥ 1 (got {value})", field=name)
+def load_checked(source: str, options: pipeline.RunOptions, out: Path) -> Scenario:
+    """Check the options and the destination before any work, then load the scenario."""
+    try:
+        check_options(options)
+    except InputError as exc:
+        raise as_flag(exc) from None
+    check_destination(out)
+    return pipeline.load(source)
 
 
-def check_run_options(replications: int | None, seed: int | None, out: Path) -> None:
-    """Reject bad ``-r``/``--seed``/``--out`` before any work starts."""
-    check_positive("replications", replications)
-    if seed is not None and seed < 0:
-        raise InputError(f"--seed must be ≥ 0 (got {seed})", field="seed")
-    check_destination(out.resolve())
-
-
-def run_simulation(
-    scenario_name: str,
-    replications: int | None,
-    seed: int | None,
-    out: Path,
-    trace: bool = False,
-    *,
-    pickups: PickupSchedule | None = None,
-    clerk_plans: Mapping[str, Sequence[int]] | None = None,
-    extra: Callable[[Path], None] | None = None,
-) -> SimulationResult:
-    """Load, simulate with a progress bar, and write the report folder atomically.
-
-    ``pickups`` (the routing plan) and ``clerk_plans`` (the staffing plan, 24 clerk counts per
-    window id) replace the scenario's own; ``extra`` may add files to the report folder
-    before it is moved into place.
-    """
-    check_run_options(replications, seed, out)
-    scenario = load_scenario(scenario_name)
-    # compile (cross-reference checks) before the progress bar, so an input error is the
-    # only line on stderr
-    compiled = compile_scenario(scenario)
-    if pickups is not None:
-        compiled = compiled.with_pickups(pickups)
-    if clerk_plans:
-        compiled = compiled.with_clerk_plans(clerk_plans)
-    with tempfile.TemporaryDirectory(prefix="tongban-trace-") as scratch:
-        trace_dir = Path(scratch) / "trace" if (trace or scenario.trace) else None
-        with replication_progress(f"simulating {scenario.name}") as progress:
-            result = simulate(
-                compiled,
-                replications=replications,
-                seed=seed,
-                progress=progress,
-                trace_dir=trace_dir,
-            )
-
-        def add_files(staging: Path) -> None:
-            if trace_dir is not None and trace_dir.exists():
-                shutil.move(str(trace_dir), str(staging / "trace"))
-            if extra is not None:
-                extra(staging)
-
-        write_report(out, result, __version__, add_files)
+def execute(
+    scenario: Scenario, options: pipeline.RunOptions, out: Path, *, stages: bool
+) -> pipeline.RunResult:
+    """Run (all stages, or the simulation alone) and write the report folder atomically."""
+    started = now()
+    with stage_progress(scenario.name) as progress:
+        prepared = (
+            pipeline.prepare(scenario, options, progress)
+            if stages
+            else simulation_only(scenario, options)
+        )
+        with tempfile.TemporaryDirectory(prefix="tongban-trace-") as scratch:
+            trace_dir = Path(scratch) / "trace" if (options.trace or scenario.trace) else None
+            result = run_prepared(prepared, started, progress, trace_dir)
+            write_report(result, out, trace_dir=trace_dir, maps=stages)
     return result
 
 
@@ -160,7 +110,9 @@ def simulate_command(
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
 ) -> None:
     """Simulate a scenario and write turnaround, windows, staffing, offices, trips saved."""
-    auto = [w.id for w in load_scenario(scenario).windows if w.clerks == "auto"]
+    options = pipeline.RunOptions(replications=replications, seed=seed, trace=trace)
+    loaded = load_checked(scenario, options, out)
+    auto = [w.id for w in loaded.windows if w.clerks == "auto"]
     if auto:
         Console(stderr=True).print(
             f"note: clerks = 'auto' at {', '.join(auto)} is sized here by hour-by-hour "
@@ -168,8 +120,8 @@ def simulate_command(
             style="yellow",
             markup=False,
         )
-    result = run_simulation(scenario, replications, seed, out, trace)
-    print_summary(result, out)
+    result = execute(loaded, options, out, stages=False)
+    print_summary(result.simulation, out)
 
 
 def register(app: typer.Typer) -> None:

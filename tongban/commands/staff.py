@@ -8,7 +8,8 @@ Flag form (one window-day, no scenario needed)::
 prints, hour by hour, the hour-by-hour Erlang C plan and tongban's plan with each one's
 service level (share of that hour's arrivals served within the target wait) from the same
 independent verification replications, then the clerk-hours and the roster. ``--out``
-writes ``staffing.csv``, ``roster.csv``, ``matter_staffing.csv`` and ``offices.csv``. When a
+writes ``staffing_plan.csv``, ``roster.csv``, ``office_staffing.csv``,
+``matter_staffing.csv`` and ``summary.json`` (atomically, as every report folder). When a
 plan could not be verified (its last independent check still missed the target in some
 hour) the report is still printed and written, a warning naming the hours goes to stderr,
 and the command exits 2.
@@ -38,7 +39,10 @@ from sim.staffing.plan import StaffingReport, WindowDayDemand, WindowStaffing, s
 from sim.staffing.roster import ShiftTemplate
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import parametric
+from tongban import pipeline
 from tongban.kernel.errors import InputError
+from tongban.pipeline import standalone
+from tongban.pipeline.folder import check_destination
 
 
 def parse_rates(text: str) -> tuple[float, ...]:
@@ -235,10 +239,10 @@ def staff_command(
         level_plan=level,
         seed=seed,
     )
+    if out is not None:
+        check_destination(out)
     if scenario is not None:
-        from sim.staffing.scenario import staff_scenario
-
-        report = staff_scenario(scenario, settings, only_auto=auto_only)
+        report = standalone.staff(pipeline.load(scenario), settings, only_auto=auto_only)
         _emit(report, out, as_json)
         return
     if rates is None:
@@ -261,16 +265,18 @@ def staff_command(
 
 
 def _emit(report: StaffingReport, out: Path | None, as_json: bool) -> None:
+    summary = report_as_dict(report)
     if out is not None:
-        from sim.staffing.outputs import write_outputs
-
-        write_outputs(report, out)
+        standalone.write_staffing(report, out, summary)
     if as_json:
-        typer.echo(json.dumps(report_as_dict(report), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print(report, Console())
         if out is not None:
-            typer.echo(f"wrote staffing.csv, roster.csv, matter_staffing.csv, offices.csv to {out}")
+            typer.echo(
+                "wrote staffing_plan.csv, roster.csv, office_staffing.csv, matter_staffing.csv "
+                f"to {out}"
+            )
     unverified = unverified_windows(report)
     if unverified:
         for line in unverified:

@@ -19,7 +19,7 @@ FAST = ["--replications", "200", "--verify-replications", "400"]
 EXAMPLE = ["staff", "--rates", "20,45,60,50,30,40,55,35", "--open", "09:00"]
 
 
-def test_flag_form_prints_json_and_writes_the_four_files(tmp_path: Path) -> None:
+def test_flag_form_prints_json_and_writes_the_staffing_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*EXAMPLE, *FAST, "--json", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -29,9 +29,15 @@ def test_flag_form_prints_json_and_writes_the_four_files(tmp_path: Path) -> None
     assert [h["hour"] for h in window["hours"]] == list(range(9, 17))
     assert window["roster"]["status"] in ("OPTIMAL", "FEASIBLE")
     assert all(h["rostered_clerks"] >= h["clerks"] for h in window["hours"])
-    for name in ("staffing.csv", "roster.csv", "matter_staffing.csv", "offices.csv"):
+    for name in (
+        "staffing_plan.csv",
+        "roster.csv",
+        "matter_staffing.csv",
+        "office_staffing.csv",
+        "summary.json",
+    ):
         assert (tmp_path / name).exists()
-    with (tmp_path / "staffing.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "staffing_plan.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     required = {"window_id", "day_type", "hour", "clerks", "service_level", "service_level_ci95"}

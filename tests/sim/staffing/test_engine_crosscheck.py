@@ -63,3 +63,15 @@ def test_afternoon_reopening_at_1330_agrees_with_the_engine() -> None:
         [35.0, 65.0, 55.0, 45.0], EXPONENTIAL_10, plan, TARGET, 3000, 4
     )
     assert fast.service_level[1] < spread.service_level[1] - 0.05, (fast, spread)
+
+
+def test_a_plan_that_changes_hour_by_hour_agrees_with_the_engine() -> None:
+    rates = [20.0, 45.0, 60.0, 30.0]
+    plan = [3, 6, 8, 4]  # clerks join and leave: nobody is interrupted in either model
+    service = Exponential(mean=8.0)
+    target = WaitTarget(10.0, 0.8)
+    engine = EngineWindowEvaluator().evaluate(rates, service, plan, target, 400, 3)
+    fast = DiscreteEventEvaluator().evaluate(rates, service, plan, target, 400, 4)
+    z = _z(engine, fast)
+    assert np.all(np.abs(z) < 3.0), z
+    assert np.allclose(engine.arrivals_per_day, rates, rtol=0.1)

@@ -60,9 +60,9 @@ def test_cli_scenario_form_writes_files(tmp_path: Path) -> None:
         app, [*args, "--verify-replications", "400", "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    staffing = (tmp_path / "staffing.csv").read_text(encoding="utf-8").splitlines()
+    staffing = (tmp_path / "staffing_plan.csv").read_text(encoding="utf-8").splitlines()
     assert len(staffing) == 1 + 7  # seven opening hours, the lunch hour has no row
-    assert "O1," in (tmp_path / "offices.csv").read_text(encoding="utf-8")
+    assert "O1," in (tmp_path / "office_staffing.csv").read_text(encoding="utf-8")
 
 
 def test_cli_impossible_target_in_a_scenario_is_a_clear_error() -> None:

@@ -1,4 +1,4 @@
-"""Scenario routing feeds the simulation: a different pickup plan changes turnaround."""
+"""The routing stage: a scenario's windows as routing sites, the plan back as pickup times."""
 
 from __future__ import annotations
 
@@ -8,20 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routing.scenario import RoutingAssumptions, ScenarioPlan, plan_for_scenario
+from routing.scenario import RoutingAssumptions, ScenarioPlan, UnservedWindow
 from tongban.kernel.errors import InputError
+from tongban.kernel.tables import write_csv
+from tongban.pipeline import load
+from tongban.pipeline.routing_stage import plan_for_scenario, simulation_pickups
+from tongban.pipeline.standalone import write_routes
 
 
 @pytest.fixture(scope="module")
 def chizhou() -> ScenarioPlan:
-    try:
-        return plan_for_scenario(
-            "chizhou", waiting_weight=30.0, iterations=100, assumptions=RoutingAssumptions()
-        )
-    except InputError as exc:
-        if "not available yet" in str(exc):
-            pytest.skip("the scenario layer (sim.scenarios, geo) is missing in this checkout")
-        raise
+    return plan_for_scenario(
+        load("chizhou"), waiting_weight=30.0, iterations=100, assumptions=RoutingAssumptions()
+    )
 
 
 def test_every_hall_is_planned_between_hall_hours(chizhou: ScenarioPlan) -> None:
@@ -60,7 +59,7 @@ def test_simulated_turnaround_follows_the_pickup_plan(chizhou: ScenarioPlan) -> 
     from tongban.kernel.pickups import PickupSchedule
 
     scenario = load_scenario("chizhou")
-    planned = chizhou.simulation_pickups(["16:00"])
+    planned = simulation_pickups(chizhou, ["16:00"])
     assert planned.by_window == {
         w: tuple(int(t[:2]) * 60 + int(t[3:]) for t in ts)
         for w, ts in chizhou.pickup_times().items()
@@ -72,12 +71,12 @@ def test_simulated_turnaround_follows_the_pickup_plan(chizhou: ScenarioPlan) -> 
 
 def test_abstract_scenario_is_refused_with_the_field(chizhou: ScenarioPlan) -> None:
     with pytest.raises(InputError, match=r"window W1 has no code .* geographic windows"):
-        plan_for_scenario("mmc", iterations=10)
+        plan_for_scenario(load("mmc"), iterations=10)
 
 
 def test_planned_pickups_hand_over_at_the_centre(chizhou: ScenarioPlan) -> None:
     """Each planned pickup carries its van's return to the centre (route end)."""
-    planned = chizhou.simulation_pickups(["16:00"])
+    planned = simulation_pickups(chizhou, ["16:00"])
     cutoff = chizhou.assumptions.centre_cutoff_min
     assert set(planned.handover) == set(planned.by_window)
     for window, pairs in planned.handover.items():
@@ -95,12 +94,7 @@ def test_planned_pickups_hand_over_at_the_centre(chizhou: ScenarioPlan) -> None:
 def test_unserved_windows_reach_the_report_and_fall_back(tmp_path: Path) -> None:
     """A slot after hall hours: every window unserved, written and warned, EMS collects."""
     late_only = RoutingAssumptions(slots=(("18:00", 17 * 60 + 30, 18 * 60 + 20),))
-    try:
-        plan = plan_for_scenario("chizhou", iterations=10, assumptions=late_only)
-    except InputError as exc:
-        if "not available yet" in str(exc):
-            pytest.skip("the scenario layer (sim.scenarios, geo) is missing in this checkout")
-        raise
+    plan = plan_for_scenario(load("chizhou"), iterations=10, assumptions=late_only)
     unserved = plan.unserved_windows()
     assert {u.window_id for u in unserved} == {
         "chizhou-city",
@@ -110,8 +104,8 @@ def test_unserved_windows_reach_the_report_and_fall_back(tmp_path: Path) -> None
         "qingyang",
     }
     assert all(u.slot == "-" and "no candidate slot" in u.reason for u in unserved)
-    plan.write(tmp_path)
-    with (tmp_path / "unserved.csv").open(encoding="utf-8") as fh:
+    write_routes(plan, tmp_path / "route", {})
+    with (tmp_path / "route" / "unserved.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 5
     assert list(rows[0]) == ["window_id", "slot", "reason"]
@@ -121,14 +115,14 @@ def test_unserved_windows_reach_the_report_and_fall_back(tmp_path: Path) -> None
     warnings = plan.warnings()
     assert len(warnings) == 5 and all("EMS model's own collection" in w for w in warnings)
     assert plan.summary()["warnings"] == warnings
-    schedule = plan.simulation_pickups(["16:00"])
+    schedule = simulation_pickups(plan, ["16:00"])
     assert not schedule.handover and not schedule.by_window
     assert schedule.times_for("qingyang") == (960.0,)
     assert schedule.centre_arrival("qingyang", 960.0) is None
 
 
 def test_served_plan_writes_an_empty_unserved_file(chizhou: ScenarioPlan, tmp_path: Path) -> None:
-    chizhou.write(tmp_path)
+    write_csv(tmp_path / "unserved.csv", UnservedWindow, chizhou.unserved_windows())
     lines = (tmp_path / "unserved.csv").read_text("utf-8").splitlines()
     assert lines == ["window_id,slot,reason"]
     assert chizhou.warnings() == []
@@ -145,17 +139,17 @@ def test_iterations_drop_the_wall_clock_limit(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(scenario_module, "tradeoff", fake_tradeoff)
     with pytest.raises(RuntimeError, match="stop here"):
-        plan_for_scenario("chizhou", seconds=2.0, iterations=50)
+        plan_for_scenario(load("chizhou"), seconds=2.0, iterations=50)
     (stop,) = seen
     assert stop.seconds is None and stop.iterations == 50  # type: ignore[attr-defined]
     seen.clear()
     with pytest.raises(RuntimeError, match="stop here"):
-        plan_for_scenario("chizhou", seconds=2.0)
+        plan_for_scenario(load("chizhou"), seconds=2.0)
     assert seen[0].seconds == 2.0  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("weight", [float("nan"), float("inf"), float("-inf"), -1.0])
 def test_waiting_weight_must_be_finite_and_not_negative(weight: float) -> None:
     with pytest.raises(InputError, match="waiting_weight") as caught:
-        plan_for_scenario("chizhou", waiting_weight=weight, iterations=10)
+        plan_for_scenario(load("chizhou"), waiting_weight=weight, iterations=10)
     assert caught.value.field == "waiting_weight"

@@ -1,0 +1,134 @@
+"""The compiled scenario: one checked record per matter, window, office and inbound stream.
+
+Built by :func:`sim.compile.compile_scenario`; the engine (:mod:`sim.replication`), the
+summary and the staffing stage read these records, never the raw scenario tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.arrivals import ArrivalGenerator
+from sim.calendar import Timetable, WorkCalendar
+from sim.distributions import Distribution, Sampler
+from sim.models.visits import VisitPlan
+from sim.period import StatsPeriod
+from sim.scenarios.schema import Office, Scenario, Window
+from tongban.kernel.errors import InputError
+from tongban.kernel.hours import OpeningHours
+from tongban.kernel.pickups import PickupSchedule
+
+
+@dataclass(frozen=True)
+class MatterPlan:
+    """One matter as simulated: catalog facts plus the scenario's choices."""
+
+    index: int
+    id: str
+    name: str
+    mode: str
+    originals_by_post: bool
+    result_delivery: str
+    handling_level: str
+    limit_working_days: int
+    service: Sampler | None  # per-matter window service override
+    review: Distribution
+    incomplete_share: float
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """One window: hours, clerks per clock hour, arrival rates per (matter row, hour)."""
+
+    index: int
+    spec: Window
+    hours: OpeningHours
+    weekend_hours: OpeningHours | None
+    clerks: tuple[int, ...]  # 24 values
+    rates: np.ndarray  # (rows, 24) arrivals per hour
+    row_matter: tuple[int, ...]
+    row_mode: tuple[str, ...]
+    row_service: tuple[Sampler, ...]
+    timetable: Timetable  # hours on the window's calendar
+    arrivals: ArrivalGenerator  # rates × seasonality on the timetable
+    visits: VisitPlan | None  # repeat visits per demand row (None: nobody comes back)
+
+
+@dataclass(frozen=True)
+class OfficePlan:
+    """One staffed handling office of the locality."""
+
+    index: int
+    spec: Office
+    timetable: Timetable
+
+
+@dataclass(frozen=True)
+class InboundPlan:
+    """Cases accepted elsewhere for one (office, matter)."""
+
+    office: int
+    matter: int
+    mode: str
+    per_day: float
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """Everything the engine needs, checked."""
+
+    scenario: Scenario
+    matters: tuple[MatterPlan, ...]
+    windows: tuple[WindowPlan, ...]
+    inbound: tuple[InboundPlan, ...]
+    pickups: PickupSchedule
+    offices: tuple[OfficePlan, ...]
+    flow_timetable: Timetable  # joint coordination, remote review, supplements, inbound
+    turnaround_calendar: WorkCalendar  # working days counted for the applicant
+    period: StatsPeriod
+
+    def with_pickups(self, pickups: PickupSchedule) -> CompiledScenario:
+        """The same scenario with another pickup schedule (e.g. the routing plan's)."""
+        return dataclasses.replace(self, pickups=pickups)
+
+    def with_clerk_plans(self, clerk_plans: Mapping[str, Sequence[int]]) -> CompiledScenario:
+        """The same scenario with 24-value clerk plans for some windows (e.g. staffing's)."""
+        known = {w.spec.id for w in self.windows}
+        unknown = sorted(set(clerk_plans) - known)
+        if unknown:
+            raise InputError(f"clerk plans for unknown windows {unknown}", field="clerk_plans")
+        windows = []
+        for plan in self.windows:
+            if plan.spec.id not in clerk_plans:
+                windows.append(plan)
+                continue
+            clerks = tuple(int(c) for c in clerk_plans[plan.spec.id])
+            if len(clerks) != 24:
+                raise InputError(
+                    f"clerk plan for {plan.spec.id} needs 24 values (clock hours 00–23)",
+                    field="clerk_plans",
+                )
+            check_clerks(plan.rates, clerks, f"windows.{plan.index}")
+            windows.append(dataclasses.replace(plan, clerks=clerks))
+        return dataclasses.replace(self, windows=tuple(windows))
+
+
+def scenario_error(path: str, message: str) -> InputError:
+    """An input error about the scenario field at ``path``."""
+    return InputError(f"invalid scenario: {path}: {message}", field=path)
+
+
+def check_clerks(rates: np.ndarray, clerks: Sequence[int], path: str) -> None:
+    """No opening hour with demand may have 0 clerks."""
+    total_by_hour = rates.sum(axis=0) if rates.shape[0] else np.zeros(24)
+    for hour in range(24):
+        if total_by_hour[hour] > 0 and clerks[hour] == 0:
+            raise scenario_error(
+                f"{path}.clerks",
+                f"0 clerks at {hour:02d}:00 while {total_by_hour[hour]:.2f} applicants/h "
+                "arrive; give at least 1 clerk in every opening hour with demand, or 'auto'",
+            )
