@@ -98,6 +98,7 @@ class Window(Strict):
     shifts: list[Shift] | None = None  # replaces `clerks` when given
     hourly_profile: list[NonNegative] | None = None  # relative arrivals per opening hour
     pickup_times: list[str] | None = None  # EMS pickups; default [separation].pickup_times
+    part_time_shifts: bool = False  # rosters may use part-time blocks (default: full days)
 
     _hours_ok = field_validator("hours", "weekend_hours")(_check_hours)
 
