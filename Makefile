@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --nbmake $(PYTEST_ARGS)

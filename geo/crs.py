@@ -9,6 +9,7 @@ never in degrees.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import geopandas as gpd
@@ -62,10 +63,32 @@ def to_storage(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return moved
 
 
+# CRS names accepted from user files: authority codes only. PROJ strings ("+init=/etc/x"),
+# WKT, file paths and URLs are refused before PROJ sees them (PROJ would open the file).
+_EPSG_NAME = re.compile(r"EPSG:([0-9]{1,6})", re.ASCII | re.IGNORECASE)
+_EPSG_URN = re.compile(r"urn:ogc:def:crs:EPSG:[0-9.]*:([0-9]{1,6})", re.ASCII | re.IGNORECASE)
+_CRS84 = re.compile(r"(?:OGC:CRS84|urn:ogc:def:crs:OGC:(?:1\.3)?:CRS84)", re.ASCII | re.IGNORECASE)
+ACCEPTED_CRS = "EPSG:<code>, urn:ogc:def:crs:EPSG::<code> or OGC:CRS84"
+
+
+def authority_name(value: object, what: str) -> str:
+    """A user CRS declaration → a canonical ``EPSG:<code>`` / ``OGC:CRS84``, or InputError."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = _EPSG_NAME.fullmatch(text) or _EPSG_URN.fullmatch(text)
+        if match is not None:
+            return f"EPSG:{int(match.group(1))}"
+        if _CRS84.fullmatch(text):
+            return "OGC:CRS84"
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    raise InputError(f"{what}: CRS {shown} not accepted; give {ACCEPTED_CRS}", field="crs")
+
+
 def parse_crs(value: Any, what: str) -> CRS:
-    """Parse a user CRS declaration (string, dict) or raise :class:`InputError`."""
+    """Parse a user CRS name (an authority code, see :func:`authority_name`) or raise."""
+    name = authority_name(value, what)
     try:
-        return CRS.from_user_input(value)
+        return CRS.from_user_input(name)
     except CRSError as exc:
         raise InputError(f"{what}: unknown CRS {value!r}", field="crs") from exc
 

@@ -11,7 +11,9 @@ Default opening hours ``09:00-12:00,13:30-17:00`` (working days) follow local ru
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +26,7 @@ from geo import units
 from geo.crs import STORAGE_CRS, check_lon_lat, parse_crs, to_storage
 from geo.localities import get_locality
 from tongban.kernel.errors import InputError
+from tongban.kernel.inputfiles import check_nesting, read_text_bounded, too_deep
 
 DEFAULT_HOURS = "09:00-12:00,13:30-17:00"
 UNIT_LEVELS = ("province", "prefecture", "county")
@@ -142,10 +145,14 @@ def load_windows(path: str | Path) -> gpd.GeoDataFrame:
 
 
 def _read_geojson(source: Path) -> pd.DataFrame:
+    text = read_text_bounded(source, "windows")
     try:
-        raw = json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{source.name}: not valid GeoJSON ({exc})", field="windows") from exc
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source.name}: not valid GeoJSON ({exc})", field="windows") from None
+    except RecursionError:
+        raise too_deep(source.name) from None
+    check_nesting(raw, source.name)
     if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
         raise InputError(f"{source.name}: expected a GeoJSON FeatureCollection", field="windows")
     if "crs" not in raw:
@@ -166,8 +173,10 @@ def _read_geojson(source: Path) -> pd.DataFrame:
         )
     crs = parse_crs(name, source.name)
     features = raw.get("features") or []
-    if not features:
-        raise InputError(f"{source.name}: no features", field="windows")
+    if not isinstance(features, list) or not features:
+        raise InputError(f"{source.name}: no features (a list of Point features)", field="windows")
+    for index, feature in enumerate(features):
+        _check_point_feature(feature, index, source.name)
     try:
         frame = gpd.GeoDataFrame.from_features(features, crs=crs)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -179,10 +188,43 @@ def _read_geojson(source: Path) -> pd.DataFrame:
     return _normalise(pd.DataFrame(frame.drop(columns="geometry")), source.name)
 
 
+def _check_point_feature(feature: object, index: int, what: str) -> None:
+    """A GeoJSON Point feature with finite coordinates, or an InputError naming it."""
+    name = f"{what}: feature {index + 1}"
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise InputError(f'{name} is not a {{"type": "Feature", ...}} object', field="features")
+    properties = feature.get("properties")
+    if isinstance(properties, dict) and isinstance(properties.get("id"), str | int):
+        name += f" (id {properties['id']!r})"
+    elif properties is not None and not isinstance(properties, dict):
+        raise InputError(f"{name}: properties must be an object", field="properties")
+    geometry = feature.get("geometry")
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind != "Point":
+        shown = json.dumps(kind, ensure_ascii=False)[:40]
+        raise InputError(
+            f"{name}: geometry type {shown}; every window must be a Point", field="geometry"
+        )
+    assert isinstance(geometry, dict)
+    coords = geometry.get("coordinates")
+    valid = (
+        isinstance(coords, list)
+        and len(coords) in (2, 3)
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
+        and all(math.isfinite(c) for c in coords)
+    )
+    if not valid:
+        shown = json.dumps(coords, ensure_ascii=False)[:60]
+        raise InputError(
+            f"{name}: Point coordinates {shown} must be [x, y] finite numbers", field="geometry"
+        )
+
+
 def _read_csv(source: Path) -> pd.DataFrame:
+    text = read_text_bounded(source, "windows")  # size and encoding checks before pandas
     try:
-        table = pd.read_csv(source, dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{source.name}: not a readable CSV ({exc})", field="windows") from exc
     for column in ("lon", "lat"):
         if column in table:

@@ -5,7 +5,9 @@ CVRPLIB/DIMACS convention (Euclidean distance ×10, truncated; travel time equal
 distance; windows and service times ×10 as well), so reported distances are matrix
 units / 10. Capacitated instances without time windows (Uchoa X) use TSPLIB ``EUC_2D``
 (Euclidean distance rounded to the nearest integer). Malformed files raise
-:class:`tongban.kernel.errors.InputError` naming the file and line.
+:class:`tongban.kernel.errors.InputError` naming the file and line; sizes (file bytes,
+customers, vehicles, coordinate magnitude) are checked against :mod:`tongban.kernel.limits`
+before any matrix is allocated.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from routing.problem import Depot, RoutingProblem, Stop, VehicleType
 from tongban.kernel.errors import InputError
+from tongban.kernel.inputfiles import read_text_bounded
+from tongban.kernel.limits import check_at_most, limits
 
 DIMACS = "dimacs"  # ×10, truncated
 TSPLIB = "tsplib"  # nearest integer
@@ -72,9 +77,13 @@ def euclidean_matrix(coords: npt.NDArray[np.float64], convention: str) -> npt.ND
             exact = np.round(scaled).astype(np.int64)
             matrix += ((matrix + 1) ** 2 <= exact).astype(np.int64)
             matrix -= (matrix**2 > exact).astype(np.int64)
-        return matrix
+        dimacs: np.ndarray[Any, np.dtype[np.int64]] = matrix
+        return dimacs
     if convention == TSPLIB:
-        return np.floor(np.sqrt(squared) + 0.5).astype(np.int64)
+        tsplib: np.ndarray[Any, np.dtype[np.int64]] = np.floor(np.sqrt(squared) + 0.5).astype(
+            np.int64
+        )
+        return tsplib
     raise InputError(f"unknown distance convention {convention!r}; use 'dimacs' or 'tsplib'")
 
 
@@ -122,6 +131,12 @@ def _check_row(
 Row = tuple[int, float, float, int, float, float, float]  # no, x, y, demand, ready, due, service
 
 
+def check_size(name: str, customers: int, vehicles: int) -> None:
+    """Refuse instances beyond ``TONGBAN_LIMIT_CUSTOMERS`` / ``TONGBAN_LIMIT_VEHICLES``."""
+    check_at_most(f"{name}: customers", customers, "customers")
+    check_at_most(f"{name}: vehicles", vehicles, "vehicles")
+
+
 def build_instance(
     name: str,
     rows: list[Row],
@@ -130,6 +145,11 @@ def build_instance(
     convention: str,
 ) -> BenchmarkInstance:
     """Assemble arrays and the routing problem from ``(no, x, y, demand, ready, due, service)``."""
+    check_size(name, len(rows) - 1, vehicles)
+    for row in rows:
+        check_at_most(
+            f"{name}: node {row[0]} |coordinate|", max(abs(row[1]), abs(row[2])), "coordinate"
+        )
     coords = np.array([[r[1], r[2]] for r in rows], dtype=np.float64)
     demand = np.array([r[3] for r in rows], dtype=np.int64)
     ready = np.array([r[4] for r in rows], dtype=np.float64)
@@ -214,6 +234,7 @@ def read_solomon(path: str | Path) -> BenchmarkInstance:
                 raise InputError(
                     f"{path}:{number}: vehicle NUMBER and CAPACITY must be >= 1, got {text!r}"
                 )
+            check_at_most(f"{path}:{number}: vehicle NUMBER", vehicles, "vehicles")
         elif section == "customer":
             if len(fields) != 7:
                 raise InputError(
@@ -230,6 +251,8 @@ def read_solomon(path: str | Path) -> BenchmarkInstance:
                 )
             seen[no] = number
             rows.append((no, x, y, dem, rdy, due, srv))
+            if len(rows) - 1 > limits().customers:
+                check_at_most(f"{path}:{number}: customers", len(rows) - 1, "customers")
         else:
             raise InputError(f"{path}:{number}: unexpected line {text!r} before VEHICLE/CUSTOMER")
     if vehicles is None or capacity is None:
@@ -309,9 +332,11 @@ def read_vrplib(path: str | Path) -> BenchmarkInstance:
         raise InputError(f"{path}:{header['DIMENSION'][1]}: DIMENSION must be >= 2 (depot + 1)")
     if capacity < 1:
         raise InputError(f"{path}:{header['CAPACITY'][1]}: CAPACITY must be >= 1, got {capacity}")
+    check_at_most(f"{path}:{header['DIMENSION'][1]}: DIMENSION - 1", dimension - 1, "customers")
     vehicles = _header_int(header, "VEHICLES", path, default=dimension - 1)
     if vehicles < 1:
         raise InputError(f"{path}:{header['VEHICLES'][1]}: VEHICLES must be >= 1, got {vehicles}")
+    check_at_most(f"{path}:{header.get('VEHICLES', ('', 0))[1]}: VEHICLES", vehicles, "vehicles")
     default_service = 0.0
     if "SERVICE_TIME" in header:
         default_service = _number(header["SERVICE_TIME"][0], path, header["SERVICE_TIME"][1])
@@ -391,9 +416,4 @@ def read_solution(path: str | Path) -> BenchmarkSolution:
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"file {path} does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not a text file ({exc.reason})") from None
+    return read_text_bounded(path, "instance").splitlines()

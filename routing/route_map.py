@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from shapely.geometry import Point, shape
 
 from geo.crs import EQUAL_AREA_CRS, STORAGE_CRS
@@ -67,7 +68,7 @@ def draw_route_map(plan: PickupPlan, out: str | Path, title: str = "EMS pickup r
     return out_path
 
 
-def _draw_stops(ax: plt.Axes, plan: PickupPlan, routes: gpd.GeoDataFrame) -> None:
+def _draw_stops(ax: Axes, plan: PickupPlan, routes: gpd.GeoDataFrame) -> None:
     """Depots as black squares; windows as red dots labelled with their pickup times."""
     depots, stops = set(), {}
     for line, ids in zip(routes.geometry, routes["stops"], strict=True):

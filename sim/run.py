@@ -52,7 +52,7 @@ def simulate(
     root_seed = compiled.scenario.seed if seed is None else seed
     started = datetime.now(UTC).isoformat(timespec="seconds")
     children = [replication_seed(root_seed, index) for index in range(reps)]
-    homes = _homes(compiled)
+    homes = applicant_homes(compiled)
     results = []
     for index, child in enumerate(children):
         trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
@@ -63,7 +63,7 @@ def simulate(
     return summarise(compiled, results, root_seed, started, finished)
 
 
-def _homes(compiled: CompiledScenario) -> object | None:
+def applicant_homes(compiled: CompiledScenario) -> object | None:
     """Geography of applicants' homes when the scenario asks for the geo layer."""
     if compiled.scenario.process.mail.transit_hours != "geo":
         return None

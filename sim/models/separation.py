@@ -4,7 +4,7 @@ A :class:`PickupSchedule` gives each window its pickup times of day. By default 
 window has the scenario's fixed daily times, and the EMS model's own collection leg
 (``geo.ems``) carries the parcels from the window to the processing centre.
 
-The routing stage (``routing.scenario.ScenarioPlan.simulation_pickups``) produces a
+The routing stage (``tongban.pipeline.routing_stage.simulation_pickups``) produces a
 schedule of the same type whose windows also have a **hand-over** per pickup: the minute
 of day the planned van brings that pickup's parcels to the centre. For such a pickup the
 simulation waits for the van's arrival at the centre and then asks the transit model for

@@ -1,7 +1,10 @@
 """Read a scenario (a path or a shipped name), validate it and explain what is wrong.
 
 Errors become :class:`tongban.kernel.errors.InputError` whose message names the field path
-(``windows.0.clerks``) and the allowed values or keys.
+(``windows.0.clerks``) and the allowed values or keys. Numbers are strict (``days = "3"`` is
+an error, not 3); files are at most ``TONGBAN_LIMIT_FILE_BYTES`` and nested at most
+``TONGBAN_LIMIT_NESTING_DEPTH`` levels; a UTF-8 byte-order mark is accepted (and ignored);
+every scenario returned has passed :func:`sim.scenarios.budget.check_budget`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.scenarios.budget import check_budget
 from sim.scenarios.schema import Scenario
 from tongban.kernel.errors import InputError
+from tongban.kernel.inputfiles import check_nesting, read_text_bounded, too_deep
 
 SCENARIO_PACKAGE = "sim.scenarios"
 
@@ -31,9 +36,8 @@ def resolve_path(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
-    shipped = resources.files(SCENARIO_PACKAGE) / f"{name_or_path}.toml"
-    if shipped.is_file():
-        return Path(str(shipped))
+    if name_or_path in shipped_names():  # only shipped files, never ``../../x``
+        return Path(str(resources.files(SCENARIO_PACKAGE) / f"{name_or_path}.toml"))
     raise InputError(
         f"scenario: no file or shipped scenario {name_or_path!r}; shipped: "
         + ", ".join(shipped_names()),
@@ -97,23 +101,28 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
 
 
 def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
-    """Validate a decoded TOML mapping into a :class:`Scenario`."""
+    """Validate a decoded TOML mapping into a :class:`Scenario` (strict types, limits)."""
+    check_nesting(data, f"scenario {source}")
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         raise InputError(format_validation_error(exc, source), field="scenario") from None
+    except RecursionError:
+        raise too_deep(f"scenario {source}") from None
+    try:
+        return check_budget(scenario)
+    except InputError as exc:
+        raise InputError(f"invalid scenario {source}: {exc}", field=exc.field) from None
 
 
 def load_scenario(name_or_path: str) -> Scenario:
     """Read and validate a scenario file (schema only; see :func:`sim.engine.compile`)."""
     path = resolve_path(name_or_path)
+    text = read_text_bounded(path, "scenario")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
-    except UnicodeDecodeError:
-        raise InputError(f"scenario {path}: not a UTF-8 text file", field="scenario") from None
-    except OSError as exc:
-        message = f"scenario {path}: cannot be read ({exc.strerror})"
-        raise InputError(message, field="scenario") from None
+    except RecursionError:
+        raise too_deep(f"scenario {path}") from None
     return parse_scenario(data, str(path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.catalog import CaseMode
 from sim.distributions import Deterministic, Distribution, Lognormal, Triangular, Uniform
@@ -21,6 +21,19 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 ClockPair = Annotated[list[str], Field(min_length=2, max_length=2)]
 OfficeLevel = Literal["province", "prefecture", "county"]
+
+
+def _iso_date(value: object) -> object:
+    """TOML dates arrive as ``date``; in-memory scenarios may give ISO strings (strict mode)."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"date {value!r} is not YYYY-MM-DD") from None
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]  # a calendar date, TOML or ISO string
 DEFAULT_HOURS = [["09:00", "12:00"], ["13:30", "17:00"]]  # PARAMETERS.md: halls ~09–12, 13:30–17
 
 
@@ -85,6 +98,7 @@ class Window(Strict):
     shifts: list[Shift] | None = None  # replaces `clerks` when given
     hourly_profile: list[NonNegative] | None = None  # relative arrivals per opening hour
     pickup_times: list[str] | None = None  # EMS pickups; default [separation].pickup_times
+    part_time_shifts: bool = False  # rosters may use part-time blocks (default: full days)
 
     _hours_ok = field_validator("hours", "weekend_hours")(_check_hours)
 
@@ -241,8 +255,8 @@ class Process(Strict):
 class CalendarSettings(Strict):
     """Extra holidays and make-up working days on top of the official calendar."""
 
-    extra_holidays: list[date] = Field(default_factory=list)
-    extra_workdays: list[date] = Field(default_factory=list)
+    extra_holidays: list[Day] = Field(default_factory=list)
+    extra_workdays: list[Day] = Field(default_factory=list)
 
 
 class Seasonality(Strict):
@@ -280,7 +294,7 @@ class Scenario(Strict):
     name: str
     description: str = ""
     locality: Literal["tianjin", "qijiang", "haicang", "chizhou"] | None = None
-    start_date: date = date(2025, 3, 3)
+    start_date: Day = date(2025, 3, 3)
     days: Annotated[int, Field(gt=0)]
     warmup_days: NonNegative = 0.0
     drain_days: Annotated[int, Field(ge=0)] = 90  # run on without arrivals so cases finish

@@ -56,6 +56,7 @@ class WindowDayDemand:
     templates: tuple[ShiftTemplate, ...] | None = None
     closed_hours: frozenset[int] = frozenset()
     intervals: tuple[tuple[float, float], ...] | None = None
+    part_time: bool = False  # rosters may use part-time blocks (default: full days only)
 
     def __post_init__(self) -> None:
         if not self.rates_per_hour:
@@ -168,7 +169,10 @@ def staff_all(
         logger.info("staffing window %s (%s)", demand.window_id, demand.day_type)
         plan, erlang_check = _staff_blocks(demand, target, settings, evaluator)
         templates = demand.templates or default_templates(
-            demand.open_hour, demand.close_hour, closed_hours=demand.closed_hours
+            demand.open_hour,
+            demand.close_hour,
+            closed_hours=demand.closed_hours,
+            part_time=demand.part_time,
         )
         open_index = [k for k, h in enumerate(demand.clock_hours) if h not in demand.closed_hours]
         roster = solve_roster(

@@ -1,12 +1,12 @@
 """Shift rosters that cover an hourly clerk need, solved with OR-Tools CP-SAT.
 
 A :class:`ShiftTemplate` is a named set of working hour-intervals on the clock (for example a
-full day 09–12 + 13–17 with lunch at 12, a morning 09–13 or an afternoon 13–17) with a cost
-(by default its paid hours). The roster chooses how many clerks work each template so that
-every opening hour has at least ``need[h]`` clerks and at least one clerk, minimising total
-cost (clerk-hours by default). The solver runs with a time limit and reports its status
-(``OPTIMAL`` or ``FEASIBLE``); a template set that leaves an opening hour uncovered is an
-input error.
+full day 09–12 + 13–17 with lunch at 12; part-time blocks such as a morning 09–13 only when a
+scenario allows them) with a cost (by default its paid hours). The roster chooses how many
+clerks work each template so that every opening hour has at least ``need[h]`` clerks and at
+least one clerk, minimising total cost (clerk-hours by default). The solver runs with a time
+limit and reports its status (``OPTIMAL`` or ``FEASIBLE``); a template set that leaves an
+opening hour uncovered is an input error.
 """
 
 from __future__ import annotations
@@ -61,21 +61,34 @@ class ShiftTemplate:
         return "+".join(f"{start:02d}-{end:02d}" for start, end in self.segments)
 
 
+FULL_DAY_SPAN = 9  # a full day: 8 paid hours around a one-hour lunch break
+
+
 def default_templates(
     open_hour: int,
     close_hour: int,
     part_time_hours: int = 4,
     closed_hours: frozenset[int] = frozenset(),
+    *,
+    part_time: bool = False,
 ) -> tuple[ShiftTemplate, ...]:
-    """Full days with a lunch hour (two staggered lunches) and part-time blocks.
+    """Shift templates for a window open ``open_hour``–``close_hour``.
 
-    For a window open 09–17: ``full_lunch12`` (09–12 + 13–17), ``full_lunch13``
-    (09–13 + 14–17), ``morning`` (09–13), ``afternoon`` (13–17) and the staggered
-    ``part10`` (10–14), ``part11`` (11–15), ``part12`` (12–16) blocks of
-    ``part_time_hours``. Short days (≤ ``part_time_hours``) get one shift without lunch.
-    A window that closes for lunch (``closed_hours``) gets a ``full`` shift over all its
-    open blocks, one shift per block, and shifts of two hours or more that start or end
-    with a block.
+    By default clerks work **full days with a lunch break**, as hall staff do:
+
+    - a hall that closes for lunch (``closed_hours``, e.g. 12:00–13:30) gets one ``full``
+      shift over all its open blocks — the closure is everyone's lunch;
+    - a hall open through lunch gets two full days with staggered lunch hours (for 09–17:
+      ``full_lunch12`` 09–12 + 13–17 and ``full_lunch13`` 09–13 + 14–17), so the window is
+      never unstaffed;
+    - a hall open longer than a full day (e.g. 08–20, or always open) gets 8-hour days of
+      4 + lunch + 4 hours starting each hour (``day08`` …);
+    - a short day (≤ ``part_time_hours``) is one shift.
+
+    ``part_time=True`` (a scenario's ``part_time_shifts = true``) adds part-time blocks of
+    ``part_time_hours`` (``morning``, ``afternoon``, staggered ``partHH``), or, for a hall
+    that closes for lunch, one shift per block and two-hour-plus shifts at either end of a
+    block. The roster then mixes them where that is cheaper.
     """
     if not 0 <= open_hour < close_hour <= 24:
         raise InputError("opening hours must satisfy 0 <= open < close <= 24", field="hours")
@@ -88,6 +101,9 @@ def default_templates(
                 blocks[-1] = (blocks[-1][0], hour + 1)
             else:
                 blocks.append((hour, hour + 1))
+        full = ShiftTemplate("full", tuple(blocks))
+        if not part_time:
+            return (full,)
         per_block = [ShiftTemplate(f"block{s:02d}", ((s, e),)) for s, e in blocks]
         # Part-block shifts of at least two hours that start or end with a block.
         parts = [
@@ -97,22 +113,39 @@ def default_templates(
                 {(s, s + k) for k in range(2, e - s)} | {(e - k, e) for k in range(2, e - s)}
             )
         ]
-        return (ShiftTemplate("full", tuple(blocks)), *per_block, *parts)
+        return (full, *per_block, *parts)
     length = close_hour - open_hour
     if length <= part_time_hours:
         return (ShiftTemplate("full", ((open_hour, close_hour),)),)
-    middle = open_hour + length // 2
-    templates = [
-        ShiftTemplate("morning", ((open_hour, open_hour + part_time_hours),)),
-        ShiftTemplate("afternoon", ((close_hour - part_time_hours, close_hour),)),
-    ]
-    for start in range(open_hour + 1, close_hour - part_time_hours):
-        templates.append(ShiftTemplate(f"part{start:02d}", ((start, start + part_time_hours),)))
-    for lunch in (middle - 1, middle):
-        if open_hour < lunch < close_hour - 1:
-            segments = ((open_hour, lunch), (lunch + 1, close_hour))
-            templates.append(ShiftTemplate(f"full_lunch{lunch:02d}", segments))
+    templates = _full_days(open_hour, close_hour)
+    if part_time:
+        templates += [
+            ShiftTemplate("morning", ((open_hour, open_hour + part_time_hours),)),
+            ShiftTemplate("afternoon", ((close_hour - part_time_hours, close_hour),)),
+        ]
+        templates += [
+            ShiftTemplate(f"part{start:02d}", ((start, start + part_time_hours),))
+            for start in range(open_hour + 1, close_hour - part_time_hours)
+        ]
     return tuple(templates)
+
+
+def _full_days(open_hour: int, close_hour: int) -> list[ShiftTemplate]:
+    """Full-day shifts with a lunch hour covering ``open_hour``–``close_hour``."""
+    length = close_hour - open_hour
+    if length <= FULL_DAY_SPAN:
+        middle = open_hour + length // 2
+        days = [
+            ShiftTemplate(f"full_lunch{lunch:02d}", ((open_hour, lunch), (lunch + 1, close_hour)))
+            for lunch in (middle - 1, middle)
+            if open_hour < lunch < close_hour - 1
+        ]
+        return days or [ShiftTemplate("full", ((open_hour, close_hour),))]
+    half = (FULL_DAY_SPAN - 1) // 2
+    return [
+        ShiftTemplate(f"day{start:02d}", ((start, start + half), (start + half + 1, start + 9)))
+        for start in range(open_hour, close_hour - FULL_DAY_SPAN + 1)
+    ]
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ def _window_day(
         matters=matters,
         closed_hours=frozenset(first + k for k, f in enumerate(fraction) if f <= 0.0),
         intervals=tuple((float(a), float(b)) for a, b in hours.intervals),
+        part_time=plan.spec.part_time_shifts,
     )
 
 

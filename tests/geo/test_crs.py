@@ -6,12 +6,15 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+from geo import crs as crs_module
 from geo.crs import (
     EQUAL_AREA_CRS,
     STORAGE_CRS,
+    authority_name,
     check_lon_lat,
     geodesic_m,
     local_metric_crs,
+    parse_crs,
     require_crs,
     to_storage,
 )
@@ -57,3 +60,46 @@ def test_coordinates_out_of_range_or_swapped_are_rejected() -> None:
         check_lon_lat(117.5, 130.6, "bad")
     with pytest.raises(InputError, match="swapped"):
         check_lon_lat(30.6, 117.5 - 90, "bad")
+
+
+@pytest.mark.parametrize(
+    ("declared", "name"),
+    [
+        ("EPSG:4326", "EPSG:4326"),
+        ("epsg:4490", "EPSG:4490"),
+        ("urn:ogc:def:crs:EPSG::4490", "EPSG:4490"),
+        ("urn:ogc:def:crs:EPSG:6.3:4548", "EPSG:4548"),
+        ("OGC:CRS84", "OGC:CRS84"),
+        ("urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84"),
+    ],
+)
+def test_authority_codes_are_accepted(declared: str, name: str) -> None:
+    assert authority_name(declared, "f") == name
+    assert parse_crs(declared, "f").is_geographic or parse_crs(declared, "f").is_projected
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "+init=/etc/passwd:root",
+        "+proj=longlat +datum=WGS84",
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "https://example.com/crs.wkt",
+        "http://www.opengis.net/def/crs/EPSG/0/4326",
+        'GEOGCRS["x"]',
+        "EPSG:4326 +init=x",
+        "EPSG:４３２６",
+        4326,
+        {"init": "epsg:4326"},
+    ],
+)
+def test_anything_but_an_authority_code_is_refused_before_proj(
+    declared: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("PROJ must not see this")
+
+    monkeypatch.setattr(crs_module.CRS, "from_user_input", never)
+    with pytest.raises(InputError, match="not accepted; give EPSG:<code>"):
+        parse_crs(declared, "f")

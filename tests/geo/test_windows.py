@@ -55,7 +55,7 @@ def test_projected_geojson_is_transformed_to_wgs84() -> None:
     [
         ("no_crs.geojson", "no CRS"),
         ("bad_crs.geojson", "unknown CRS"),
-        ("engineering_crs.geojson", "neither geographic nor projected"),
+        ("engineering_crs.geojson", "not accepted; give EPSG"),
         ("out_of_range.csv", "out of range"),
         ("bad_level.csv", "level 'village'"),
         ("bad_hours.csv", "hours"),

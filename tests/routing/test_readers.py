@@ -112,3 +112,20 @@ def test_cli_reports_bad_number_with_line_not_traceback(data: Path) -> None:
     result = CliRunner().invoke(app, ["route", "--instance", str(data / "huge_demand.txt")])
     assert result.exit_code == 2
     assert "huge_demand.txt:12: expected a finite number" in result.output
+
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad_input" / "routing"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("dimension_1e9.vrp", r"DIMENSION - 1 = 1e\+09 is above the limit 10000"),
+        ("vehicles_1e9.vrp", r"VEHICLES = 1e\+09 is above the limit 10000"),
+        ("vehicles_1e15.txt", r"vehicle NUMBER = 1e\+15 is above the limit 10000"),
+        ("coordinates_2p53.txt", r"\|coordinate\| = 9.0072e\+15 is above the limit 1e\+07"),
+    ],
+)
+def test_oversized_instances_are_refused_before_allocation(name: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_instance(BAD / name)

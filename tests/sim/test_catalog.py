@@ -34,7 +34,22 @@ PARAMETERS_LIMITS: dict[str, int] = {
     "工业产品生产许可证管理条例": 70,  # decision 60 days + certificate 10 days
     "居民身份证法 Art. 12": 60,
     "行政许可法 Art. 42": 20,
+    # From the section "How matters are really processed" of PARAMETERS.md:
+    "不动产登记暂行条例实施细则 (2016) Art. 100": 5,  # records query: special cases ≤ 5 WD
+    "药品、医疗器械、保健食品、特殊医学用途配方食品广告审查管理暂行办法": 10,
+    "矿产资源勘查区块登记管理办法": 40,  # 国务院令第240/241号, expert review excluded
+    "城镇企业职工基本养老保险关系转移接续暂行办法": 45,  # three steps ≤ 15 WD
+    "医保办发〔2021〕43号": 15,  # medical-insurance transfer: 10 + 5 WD
+    # Found while profiling (issue 10), not in PARAMETERS.md: Hunan guide 法定 20 WD.
+    "医疗广告管理办法": 20,
 }
+
+# Matters whose limit differs from their family's on a specific source (issue 10 re-check).
+FAMILY_EXCEPTIONS: frozenset[str] = frozenset(
+    {"1-22", "2-28", "2-51", "2-54", "2-55", "2-57", "2-60", "1-07", "1-08", "1-09"}
+    | {"1-10", "1-11", "1-12"}
+    | {"2-31", "2-32", "2-33", "2-34", "2-35", "2-36", "2-37", "2-39", "2-40"}
+)
 
 # Seed 003 delivery form -> the modes it must produce (independent of the build rules).
 FORM_MODES: dict[str, set[str]] = {
@@ -100,12 +115,14 @@ def test_statutory_limits_are_the_figures_of_parameters_md(catalog: Catalog) -> 
 
 def test_limit_counts_statutory_and_assumed(catalog: Catalog) -> None:
     statutory = sum(m.limit_is_statutory for m in catalog)
-    assert (statutory, len(catalog) - statutory) == (57, 83)
+    assert (statutory, len(catalog) - statutory) == (68, 72)
 
 
 def test_matters_of_one_family_share_limit_and_basis(catalog: Catalog) -> None:
     by_family: dict[str, set[tuple[int, str]]] = {}
     for m in catalog:
+        if m.id in FAMILY_EXCEPTIONS:
+            continue
         by_family.setdefault(m.family, set()).add((m.limit_working_days, m.limit_basis[:20]))
     assert {f: v for f, v in by_family.items() if len(v) > 1} == {}
 
@@ -118,6 +135,17 @@ def test_known_families_have_their_sourced_limits(catalog: Catalog) -> None:
     assert catalog["3-02"].limit_working_days == 60  # first ID card
     assert not catalog["2-03"].limit_is_statutory  # hukou transfer: not found
     assert not catalog["1-55"].limit_is_statutory  # pharmacist: not found
+
+
+def test_limits_rechecked_against_their_sources(catalog: Catalog) -> None:
+    assert catalog["1-22"].limit_working_days == catalog["2-28"].limit_working_days == 5
+    assert catalog["1-23"].limit_working_days == 30  # mortgage: statutory; ≤ 5 WD is a target
+    assert {catalog[i].limit_working_days for i in ("2-54", "2-55", "2-57")} == {10}
+    assert {catalog[f"2-{n}"].limit_working_days for n in (31, 32, 33, 34, 35, 36, 37, 39, 40)} == {
+        40
+    }
+    assert catalog["1-07"].limit_working_days == 45 and catalog["2-60"].limit_working_days == 15
+    assert catalog["3-04"].limit_working_days == 43  # 30 + 30 calendar days (民法典 Art. 1077)
 
 
 def test_modes_from_seed_003_agree_with_the_haicang_delivery_form(catalog: Catalog) -> None:

@@ -149,7 +149,7 @@ def test_summary_counts_batches_modes_levels_and_bases() -> None:
     national = catalog_summary("national")
     assert "140 matters" in national
     assert "batch           1=58  2=74  3=8" in national
-    assert "statutory=57  assumption=83" in national
+    assert "statutory=68  assumption=72" in national
     assert "seed003=91  derived=49" in national
     assert "province=45  prefecture=51  county=44" in national
     assert "batch           1=58  2=76  3=6" in catalog_summary("tianjin")

@@ -18,7 +18,7 @@ from sim.compile import compile_scenario
 from sim.models import mail
 from sim.records import Case
 from sim.replication import run_replication
-from sim.run import _homes
+from sim.run import applicant_homes
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from tongban.kernel.pickups import PickupSchedule
@@ -74,7 +74,7 @@ def deterministic_mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Posted]
 
 def _run(scenario: Scenario, schedule: PickupSchedule, seed: int = 3) -> None:
     compiled = compile_scenario(scenario).with_pickups(schedule)
-    run_replication(compiled, 0, np.random.SeedSequence(seed), homes=_homes(compiled))
+    run_replication(compiled, 0, np.random.SeedSequence(seed), homes=applicant_homes(compiled))
 
 
 def _routed(scenario: Scenario, pickup: float, centre: float | None) -> PickupSchedule:
@@ -191,7 +191,7 @@ def test_chizhou_routed_pickups_are_not_slower_than_the_fixed_schedule(
 
     def measure(schedule: PickupSchedule) -> tuple[np.ndarray, np.ndarray]:
         compiled = compile_scenario(chizhou).with_pickups(schedule)
-        homes = _homes(compiled)
+        homes = applicant_homes(compiled)
         rows = {m.index for m in compiled.matters if m.mode == "proxy" and m.originals_by_post}
         hours, days = [], []
         for index, seed in enumerate(seeds):

@@ -225,6 +225,9 @@ def staff_command(
     window_id: str = typer.Option("W1", help="Window id for the output files."),
     day_type: str = typer.Option("workday", help="Day type label for the output files."),
     level: bool = typer.Option(False, "--level", help="One clerk count for the whole day."),
+    part_time: bool = typer.Option(
+        False, "--part-time", help="Rosters may use part-time blocks (default: full days)."
+    ),
     auto_only: bool = typer.Option(
         False, "--auto-only", help="SCENARIO: staff only windows with clerks = auto."
     ),
@@ -260,6 +263,7 @@ def staff_command(
         open_hour=open_hour,
         rates_per_hour=rate_values,
         service=service,
+        part_time=part_time,
     )
     _emit(staff_all([demand], target, settings), out, as_json)
 

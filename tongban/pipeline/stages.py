@@ -18,7 +18,7 @@ from routing.scenario import ScenarioPlan
 from sim.compile import CompiledScenario, compile_scenario
 from sim.replication import ReplicationResult, run_replication
 from sim.results import SimulationResult
-from sim.run import replication_seed
+from sim.run import applicant_homes, replication_seed
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from sim.staffing.plan import StaffingReport
@@ -167,17 +167,6 @@ def simulation_only(scenario: Scenario, options: RunOptions = RunOptions()) -> P
     )
 
 
-def _homes(compiled: CompiledScenario) -> object | None:
-    """Geography of applicants' homes when the scenario asks for the geo layer."""
-    if compiled.scenario.process.mail.transit_hours != "geo":
-        return None
-    from sim.geography import GeoHomes
-
-    return GeoHomes.for_windows(
-        [w.spec.code for w in compiled.windows], compiled.scenario.trips.road_factor
-    )
-
-
 def replicate(
     prepared: PreparedRun, index: int, trace_dir: Path | None = None
 ) -> ReplicationResult:
@@ -196,7 +185,7 @@ def replicate(
         index,
         replication_seed(prepared.seed, index),
         trace_path=trace_path,
-        homes=_homes(prepared.compiled),
+        homes=applicant_homes(prepared.compiled),
     )
 
 

@@ -107,3 +107,16 @@ def test_demand_too_large_to_sample_is_refused_at_once() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "replications" in result.stderr
     assert time.perf_counter() - started < 10.0
+
+
+def test_rosters_are_full_days_unless_part_time_is_allowed() -> None:
+    def roster(extra: list[str]) -> dict[str, object]:
+        result = CliRunner().invoke(app, [*EXAMPLE, *FAST, "--json", *extra])
+        assert result.exit_code == 0, result.output
+        window = json.loads(result.stdout)["windows"][0]
+        return dict(window["roster"])
+
+    full, mixed = roster([]), roster(["--part-time"])
+    # 09–17 without a lunch closure: full days of 7 paid hours with staggered lunches
+    assert int(str(full["clerk_hours"])) % 7 == 0
+    assert int(str(mixed["clerk_hours"])) < int(str(full["clerk_hours"]))
