@@ -32,6 +32,24 @@ Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": ".
 """
 
 
+BODY_ERRORS = {
+    "400": "Malformed body (not JSON/TOML, not UTF-8, nested too deeply)",
+    "413": "Request body too large",
+}
+
+
+def document_body_errors(document: dict[str, Any]) -> None:
+    """Every operation that takes a body may answer 400 or 413 with a Problem."""
+    problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                for code, description in BODY_ERRORS.items():
+                    operation["responses"].setdefault(
+                        code, {"description": description, "content": problem}
+                    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
@@ -72,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             document.setdefault("components", {}).setdefault("schemas", {}).update(
                 scenario_schemas()
             )
+            document_body_errors(document)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -19,8 +19,10 @@ from pydantic_core import to_jsonable_python
 from api.errors import validation_items
 from api.settings import Settings
 from sim.compile import compile_scenario
+from sim.scenarios.budget import check_budget
 from sim.scenarios.loader import format_validation_error
 from sim.scenarios.schema import Scenario
+from tongban.kernel.inputfiles import check_nesting
 
 TOML_TYPES = ("application/toml", "text/toml", "application/x-toml", "text/x-toml")
 
@@ -67,6 +69,8 @@ def decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise HTTPException(400, f"body is not valid TOML: {exc}") from None
+        except RecursionError:
+            raise HTTPException(400, "body is nested too deeply") from None
     elif kind in ("application/json", "") or kind.endswith("+json"):
         try:
             data = json.loads(text)
@@ -74,6 +78,8 @@ def decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
             raise HTTPException(
                 400, f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except RecursionError:
+            raise HTTPException(400, "body is nested too deeply") from None
     else:
         raise HTTPException(
             415, f"content type {kind!r} not accepted; send application/json or application/toml"
@@ -87,13 +93,21 @@ def decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
 
 
 def validate_scenario(data: dict[str, Any], settings: Settings) -> tuple[Scenario, dict[str, Any]]:
-    """A valid scenario and its JSON form to store (422 naming the field otherwise)."""
+    """A valid scenario and its JSON form to store (422 naming the field otherwise).
+
+    The checks are the loader's (:func:`sim.scenarios.loader.parse_scenario`: nesting depth,
+    strict types, the input budget), on the JSON form, so a stored body parses the same way
+    in the worker; then the cross-references (compile) and the service's own limits.
+    """
     try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        items = validation_items(list(exc.errors()), ("body",))
-        raise ScenarioInvalid(format_validation_error(exc, "body"), items) from None
-    try:
+        check_nesting(data, "scenario body")
+        body: dict[str, Any] = to_jsonable_python(data)
+        try:
+            scenario = Scenario.model_validate(body, strict=True)
+        except ValidationError as exc:
+            items = validation_items(list(exc.errors()), ("body",))
+            raise ScenarioInvalid(format_validation_error(exc, "body"), items) from None
+        check_budget(scenario)
         compile_scenario(scenario)
     except ValueError as exc:  # InputError, or a value the schema let through (bad HH:MM, …)
         field = getattr(exc, "field", None) or "scenario"
@@ -109,7 +123,7 @@ def validate_scenario(data: dict[str, Any], settings: Settings) -> tuple[Scenari
             raise ScenarioInvalid(
                 message, [{"loc": ["body", field], "msg": message, "type": "limit"}]
             )
-    return scenario, to_jsonable_python(data)
+    return scenario, body
 
 
 async def read_scenario(request: Request, settings: Settings) -> tuple[Scenario, dict[str, Any]]:

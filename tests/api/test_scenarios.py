@@ -83,6 +83,18 @@ def test_malformed_bodies_are_4xx_never_500(service: Service) -> None:
         "POST", "/scenarios", content=b"\xff\xfe", headers={"Content-Type": "application/json"}
     )
     assert binary.status_code == 400
+    deep = b"[" * 100_000 + b"]" * 100_000
+    nested = service.request(
+        "POST", "/scenarios", content=deep, headers={"Content-Type": "application/json"}
+    )
+    assert nested.status_code in (400, 422) and "nest" in nested.json()["detail"]
+    deep_toml = b"a = " + b"[" * 50_000 + b"]" * 50_000
+    nested = service.request(
+        "POST", "/scenarios", content=deep_toml, headers={"Content-Type": "application/toml"}
+    )
+    assert nested.status_code in (400, 422) and "nest" in nested.json()["detail"]
+    stringly = service.request("POST", "/scenarios", json={**MMC_SMALL, "days": "5"})
+    assert stringly.status_code == 422  # strict types, as the scenario loader reads files
 
 
 def test_limits_body_size_and_horizon(service: Service) -> None:
