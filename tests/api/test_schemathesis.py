@@ -1,5 +1,6 @@
 """Property-based checks against the live OpenAPI document (schemathesis, bounded examples):
-no 5xx anywhere, and every response conforms to its documented status, headers and schema.
+schema-valid and schema-violating requests (positive and negative generation), no 5xx
+anywhere, and every response conforms to its documented status, headers and schema.
 
 The server is uvicorn on 127.0.0.1 (a thread of the test process) with work queued but not
 executed (``dispatch=False``) and small limits, so generated runs, jobs and staffing
@@ -18,6 +19,8 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.main import create_app
@@ -81,7 +84,12 @@ def test_api_conforms_and_never_fails(live_server: tuple[str, dict[str, str]]) -
         operation = result.ok()
         operations += 1
 
-        @given(case=operation.as_strategy())
+        cases = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),
+        )
+
+        @given(case=cases)
         @settings(
             max_examples=EXAMPLES,
             deadline=None,
