@@ -12,6 +12,15 @@ def test_health_needs_no_key_and_names_the_database(service: Service) -> None:
     assert response.json()["database"] in ("sqlite", "postgresql")
 
 
+def test_openapi_document_and_docs_page(service: Service) -> None:
+    document = service.request("GET", "/openapi.json", role=None).json()
+    assert {"/scenarios", "/runs/{run_id}/results/{table}", "/routing/jobs"} <= set(
+        document["paths"]
+    )
+    assert "ScenarioBody" in document["components"]["schemas"]
+    assert service.request("GET", "/docs", role=None).status_code == 200
+
+
 def test_matters_list_and_filters_match_the_catalog(service: Service) -> None:
     from sim.catalog import load_catalog
 
