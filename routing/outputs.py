@@ -37,7 +37,7 @@ class PlannedPickupRow:
     pickup_time: str  # "HH:MM"
     vehicle: str
     slot: str
-    parcels: float = field(metadata=formatted("g"))
+    parcels_per_pickup: float = field(metadata=formatted("g"))
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,13 @@ class TradeoffRow:
 
     waiting_weight_yuan_per_parcel_hour: float
     pickups_per_day: int
-    routes: int
+    routes_per_day: int
     vans_needed: int
-    km: float
-    vehicle_cost_yuan: float
-    waiting_hours: float
-    mean_wait_hours: float
-    objective_yuan: float
+    km_per_day: float
+    vehicle_cost_yuan_per_day: float
+    parcel_wait_hours_per_day: float
+    parcel_wait_mean_hours: float
+    objective_yuan_per_day: float
     unserved: int
 
 
@@ -96,7 +96,7 @@ def routes_geojson(plan: PickupPlan) -> dict[str, object]:
                         "duration_h": round(route.duration / 3600.0, 3),
                         "start": clock(route.start / SECONDS_PER_MINUTE),
                         "end": clock(route.end / SECONDS_PER_MINUTE),
-                        "parcels": route.load,
+                        "parcels_per_day": route.load,
                     },
                 }
             )
@@ -109,13 +109,13 @@ def tradeoff_rows(plans: Sequence[PickupPlan]) -> list[TradeoffRow]:
         TradeoffRow(
             waiting_weight_yuan_per_parcel_hour=p.waiting_weight,
             pickups_per_day=p.pickups_per_day,
-            routes=p.routes,
+            routes_per_day=p.routes,
             vans_needed=p.vans_needed,
-            km=round(p.km, 1),
-            vehicle_cost_yuan=round(p.vehicle_cost_yuan, 1),
-            waiting_hours=round(p.waiting_hours, 1),
-            mean_wait_hours=round(p.mean_wait_hours, 2),
-            objective_yuan=round(p.objective_yuan, 1),
+            km_per_day=round(p.km, 1),
+            vehicle_cost_yuan_per_day=round(p.vehicle_cost_yuan, 1),
+            parcel_wait_hours_per_day=round(p.waiting_hours, 1),
+            parcel_wait_mean_hours=round(p.mean_wait_hours, 2),
+            objective_yuan_per_day=round(p.objective_yuan, 1),
             unserved=len(p.unserved),
         )
         for p in plans

@@ -35,7 +35,8 @@ def summary_dict(result: SimulationResult, version: str) -> dict[str, Any]:
         "scenario": result.scenario,
         "seed": result.seed,
         "replications": result.replications,
-        "cases": result.cases,
+        "cases": result.cases,  # per replication (mean), like every count in the report
+        "cases_all_replications": result.cases_all_replications,
         "censored": result.censored,  # unfinished when the run stopped (0: nothing cut off)
         "started": result.started,
         "finished": result.finished,

@@ -34,7 +34,7 @@ class WindowRow:
     """``windows.csv``: one window."""
 
     window_id: str
-    cases: float
+    cases: float  # applicants (first visits) served per replication in the period
     wait_mean_min: float
     wait_mean_ci95_min: float
     wait_p50_min: float
@@ -60,7 +60,7 @@ class StaffingRow:
     clerks: int
     service_level: float
     service_level_ci95: float
-    arrivals_per_day: float  # visits arriving in this clock hour per day of this day type
+    visits_in_hour_per_day: float  # visits arriving in this clock hour per day of this type
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ class OfficeRow:
     reviewers: int
     utilisation: float
     within_limit_share: float
-    arrivals_per_day: float  # cases arriving per working day of the office calendar
+    arrivals_per_working_day: float  # cases arriving per working day of the office calendar
     in_office_mean: float
-    sojourn_mean_days: float
+    sojourn_mean_calendar_days: float
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,14 @@ class SimulationResult:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def cases(self) -> int:
-        """Cases created over all replications."""
+    def cases_all_replications(self) -> int:
+        """Cases created over all replications (inbound and outbound, whole run)."""
         return sum(a.created for a in self.accounting)
+
+    @property
+    def cases(self) -> float:
+        """Cases created per replication (the mean over replications)."""
+        return self.cases_all_replications / self.replications if self.replications else 0.0
 
     @property
     def censored(self) -> int:

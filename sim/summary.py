@@ -1,8 +1,10 @@
 """Fold replication results into the report rows, with 95% half-widths over replications.
 
-Per-window rates are per unit of *open* time: ``arrivals_per_hour`` in ``windows.csv`` is
-visits per hour the window is open, ``arrivals_per_day`` in ``staffing.csv`` is visits in that
-clock hour per day of that day type (working day / rest day) in the statistics period.
+Counts are per replication (means over replications) unless a name says otherwise; every
+column's meaning and unit is in ``docs/report_columns.md``. Per-window rates are per unit of
+*open* time: ``arrivals_per_hour`` in ``windows.csv`` is visits per hour the window is open,
+``visits_in_hour_per_day`` in ``staffing.csv`` is visits in that clock hour per day of that
+day type (working day / rest day) in the statistics period.
 Means are averaged over replications (t-interval half-widths); percentiles come from the
 replications' merged sketches (integer day counts for turnaround, log histograms for waits).
 """
@@ -157,7 +159,7 @@ def _windows(
         rows.append(
             WindowRow(
                 window_id=plan.spec.id,
-                cases=float(np.mean([s.waits.count for s in stats])),
+                cases=float(np.mean([s.first_visits for s in stats])),
                 wait_mean_min=nanmean(means),
                 wait_mean_ci95_min=t_halfwidth(means),
                 wait_p50_min=sketch.quantile(0.50),
@@ -196,7 +198,7 @@ def _staffing(compiled: CompiledScenario, results: list[ReplicationResult]) -> l
                         clerks=plan.clerks[hour],
                         service_level=nanmean(levels),
                         service_level_ci95=t_halfwidth(levels),
-                        arrivals_per_day=float(served.mean()) / days_of_type[type_index]
+                        visits_in_hour_per_day=float(served.mean()) / days_of_type[type_index]
                         if days_of_type[type_index] > 0
                         else math.nan,
                     )
@@ -263,11 +265,11 @@ def _offices(
                 reviewers=spec.reviewers,
                 utilisation=nanmean(busy),
                 within_limit_share=nanmean(within),
-                arrivals_per_day=float(np.mean([s.arrivals for s in stats])) / working_days
+                arrivals_per_working_day=float(np.mean([s.arrivals for s in stats])) / working_days
                 if working_days > 0
                 else math.nan,
                 in_office_mean=float(np.mean([s.area_in_office for s in stats])) / period,
-                sojourn_mean_days=nanmean(sojourn),
+                sojourn_mean_calendar_days=nanmean(sojourn),
             )
         )
     return rows

@@ -38,7 +38,8 @@ DAY_TYPES = ("workday", "restday")
 class WindowStats:
     """What one window measured in one replication (inside the statistics period)."""
 
-    arrivals: int = 0
+    arrivals: int = 0  # visits (first and repeat) arriving in the period
+    first_visits: int = 0  # applicants arriving for the first time in the period
     waits: Tally = field(default_factory=Tally)
     area_queue: float = 0.0
     area_busy: float = 0.0
@@ -193,6 +194,8 @@ class WindowModel:
         self._advance(now)
         if self.stats_from <= now < self.stats_until:
             self.stats.arrivals += 1
+            if case.visits == 1:
+                self.stats.first_visits += 1
         if self.busy < self.capacity:
             self._start(case, now)
         else:

@@ -1,18 +1,18 @@
 """Rows of the staffing stage's files (DESIGN.md §6), named at their source.
 
 - ``staffing_plan.csv`` — window × day type × hour: ``window_id, day_type, hour, clerks,
-  service_level, service_level_ci95`` plus ``service_level_lower95``, ``arrivals_per_hour``,
-  ``mean_wait_min``, ``erlang_clerks``, ``erlang_service_level``,
+  service_level, service_level_ci95`` plus ``service_level_lower95``, ``arrivals_in_hour``,
+  ``wait_mean_min``, ``erlang_clerks``, ``erlang_service_level``,
   ``erlang_service_level_ci95``, ``rostered_clerks`` and ``verified`` (``False`` when the
   plan's last independent check still missed the target in some hour). ``hour`` is the
-  clock hour (9 = 09:00–10:00); ``arrivals_per_hour`` is the expected arrivals in that clock
+  clock hour (9 = 09:00–10:00); ``arrivals_in_hour`` is the expected arrivals in that clock
   hour (the rate times its open share: 13:00 of a 13:30 reopening gets half); service
   levels are from the independent verification replications.
 - ``roster.csv`` — window × day type × shift template: ``window_id, day_type, shift,
-  intervals, clerks, paid_hours, solver_status``.
-- ``office_staffing.csv`` — ``office_id, cases, reviewers, utilisation,
-  within_limit_share`` plus ``within_limit_share_ci95`` and ``mean_days``; ``cases`` is
-  expected cases per week (five working days).
+  intervals, clerks_on_shift, paid_hours, solver_status``.
+- ``office_staffing.csv`` — ``office_id, cases_per_week, reviewers, utilisation,
+  within_limit_share`` plus ``within_limit_share_ci95`` and ``sojourn_mean_working_days``;
+  ``cases_per_week`` is expected cases per week (five working days).
 - ``matter_staffing.csv`` — ``matter_id, clerk_hours_per_week, reviewer_hours_per_week``
   (``tongban staff --out`` only: a whole run reports the simulation's own).
 
@@ -44,8 +44,8 @@ class StaffingPlanRow:
     service_level: float
     service_level_ci95: float
     service_level_lower95: float
-    arrivals_per_hour: float
-    mean_wait_min: float
+    arrivals_in_hour: float
+    wait_mean_min: float
     erlang_clerks: int
     erlang_service_level: float
     erlang_service_level_ci95: float
@@ -63,7 +63,7 @@ class RosterRow:
     day_type: str
     shift: str
     intervals: str
-    clerks: int
+    clerks_on_shift: int
     paid_hours: float
     solver_status: str
 
@@ -86,12 +86,12 @@ class OfficeStaffingRow:
     csv_dialect: ClassVar[str] = EXCEL
 
     office_id: str
-    cases: float
+    cases_per_week: float
     reviewers: int
     utilisation: float
     within_limit_share: float
     within_limit_share_ci95: float
-    mean_days: float
+    sojourn_mean_working_days: float
 
 
 def _r(value: float, digits: int = 4) -> float:

@@ -53,7 +53,7 @@ def test_window_arrivals_per_hour_are_per_open_hour(result: SimulationResult) ->
 
 
 def test_staffing_arrivals_per_day_are_per_day_of_that_type(result: SimulationResult) -> None:
-    by_key = {(r.window_id, r.day_type, r.hour): r.arrivals_per_day for r in result.staffing}
+    by_key = {(r.window_id, r.day_type, r.hour): r.visits_in_hour_per_day for r in result.staffing}
     # every open clock hour gets PER_HOUR per day of its day type (13:00 is open half an hour)
     for window in ("W1", "W2"):
         workday = [by_key[(window, "workday", h)] for h in (9, 10, 11, 14, 15, 16)]
@@ -69,6 +69,6 @@ def test_staffing_arrivals_per_day_are_per_day_of_that_type(result: SimulationRe
 def test_office_arrivals_per_day_are_per_working_day() -> None:
     scenario = load_scenario("chizhou").model_copy(update={"replications": 1})
     office_rows = simulate(scenario, replications=1).offices
-    total = sum(row.arrivals_per_day for row in office_rows)
+    total = sum(row.arrivals_per_working_day for row in office_rows)
     # inbound demand: 30 cases per working day over the two offices (chizhou.toml)
     assert total == pytest.approx(30.0, rel=0.1)

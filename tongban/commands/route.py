@@ -125,6 +125,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(
                 f"  w={row['waiting_weight_yuan_per_parcel_hour']:>5g}  "
                 f"pickups={row['pickups_per_day']:>3}  vans={row['vans_needed']:>2}  "
-                f"km={row['km']:>7.1f}  cost={row['vehicle_cost_yuan']:>8.1f}  "
-                f"wait={row['waiting_hours']:>7.1f} h  mean={row['mean_wait_hours']:>5.2f} h"
+                f"km={row['km_per_day']:>7.1f}  cost={row['vehicle_cost_yuan_per_day']:>8.1f}  "
+                f"wait={row['parcel_wait_hours_per_day']:>7.1f} h  "
+                f"mean={row['parcel_wait_mean_hours']:>5.2f} h"
             )
