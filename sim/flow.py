@@ -86,6 +86,9 @@ class CaseFlow:
         self.homes = homes
         self.in_flight = 0
         self.home_km = compiled.scenario.trips.home_distance_km
+        self.office_by_level = {
+            level: plan.index for plan in compiled.offices for level in plan.spec.levels
+        }
 
     # -- after the window ------------------------------------------------------------------
     def on_served(self, case: Case) -> None:
@@ -102,6 +105,11 @@ class CaseFlow:
             return
         if case.mode == "counter":
             self._locate(case)
+            self.recorder.complete(case, self.env.now)
+            return
+        if plan.decided_at_window:  # decided on the spot: accepted = decided = now
+            self._locate(case)
+            case.accepted = case.decided = self.env.now
             self.recorder.complete(case, self.env.now)
             return
         self.in_flight += 1
@@ -148,6 +156,9 @@ class CaseFlow:
     def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
         self._locate(case)
         window = self.windows[case.window]
+        local = plan.decided_where_accepted
+        if local or case.mode == "joint":  # ours when we stage the office at that level
+            case.office = self.office_by_level.get(plan.handling_level, -1)
         yield from self._after_acceptance(
             case,
             plan,
@@ -155,7 +166,8 @@ class CaseFlow:
             pickup_times=self.compiled.pickups.times_for(window.window_id),
             window_id=window.window_id,
             window_code=window.code,
-            office_code=case.home_code,
+            # decided here: the office is in this locality (a posted result stays local)
+            office_code=window.code if local else case.home_code,
         )
 
     def _after_acceptance(
@@ -169,17 +181,19 @@ class CaseFlow:
         window_code: str | None,
         office_code: str | None,
     ) -> Generator[Any, Any, None]:
-        """Separate (online push, EMS pickup and mail) → handle → return → complete."""
+        """Separate (online push, EMS pickup and mail) → handle → return → complete.
+
+        Papers travel by post only to an office in another locality (``decided_by = home``,
+        or a case accepted elsewhere for our office); a joint case is accepted first and
+        coordinated inside 受理 → decision (:meth:`_handle`).
+        """
         env, rng = self.env, self.streams.handover
+        travels = case.window < 0 or not plan.decided_where_accepted
         if case.mode == "online":
             yield from online.submit_online(env, self.process.online.submit_minutes, rng)
-        elif case.mode == "joint":
-            yield from joint.coordinate(
-                env, self.office_timetable, self.process.joint.coordination_days, rng
-            )
-        else:
+        elif case.mode != "joint":
             yield from separation.push_online(env, self.process.separation.push_minutes, rng)
-            if plan.originals_by_post:
+            if plan.originals_by_post and travels:
                 pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
                 centre = self.compiled.pickups.centre_arrival(window_id, pickup)
                 if centre is not None:  # a planned van: hand-over at the centre
@@ -196,29 +210,37 @@ class CaseFlow:
 
     # -- handling and return ---------------------------------------------------------------
     def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+        """受理 → (joint coordination) → review → decision, with 补正 rounds.
+
+        The decision comes at the later of the reviewer's finish (a staffed office: queue +
+        effort) and the elapsed ``office_days`` drawn from the profile, counted from 受理 or,
+        where the law sets a minimum (``min_calendar_days``, e.g. the 离婚 cooling-off), from
+        the end of that minimum. An office elsewhere is the ``office_days`` delay alone. A
+        supplement request restarts the statutory clock (行政许可法 Art. 32).
+        """
         env, rng = self.env, self.streams.office
         settings = self.process.office
+        case.accepted = env.now
+        if case.mode == "joint":
+            coordination = plan.coordination_days or self.process.joint.coordination_days
+            yield from joint.coordinate(env, self.office_timetable, coordination, rng)
         while True:
-            case.accepted = env.now
+            days = float(plan.office_days.sample(rng))
+            earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
+            decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
             if case.office >= 0:
-                staffed = self.offices[case.office]
-                yield from staffed.review(plan.review.sample(rng))
-            else:
-                yield from office.remote_review(
-                    env,
-                    self.office_timetable,
-                    plan.limit_working_days,
-                    settings.remote_share_of_limit,
-                    rng,
-                )
+                yield from self.offices[case.office].review(plan.review.sample(rng))
+            yield from office.until(env, decision)
             if (
-                case.supplements < settings.max_supplements
+                plan.supplement_possible
+                and case.supplements < settings.max_supplements
                 and rng.random() < settings.supplement_share
             ):
                 case.supplements += 1
                 yield from office.supplement_round(
                     env, self.office_timetable, settings.supplement_days, rng
                 )
+                case.accepted = env.now
                 continue
             case.decided = env.now
             return
@@ -227,6 +249,8 @@ class CaseFlow:
         self, case: Case, plan: MatterPlan, office_code: str | None, applicant_code: str | None
     ) -> Generator[Any, Any, None]:
         settings = self.process.return_
+        if plan.result_delivery == "on_the_spot":
+            return
         if plan.result_delivery == "post":
             yield from return_.deliver_by_post(
                 self.env,
