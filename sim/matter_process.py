@@ -16,7 +16,7 @@
   per case: the span from 受理 to the decision *including* sign-off, whether the office is
   ours (then the decision comes at the later of the reviewer's finish and this span) or
   elsewhere (then the span is the whole delay). Never derived from the statutory limit, which
-  stays a check on the outcome.
+  stays a check on the outcome. ``[matters.X] office_days`` (a local 承诺时限) overrides it.
 * **Joint coordination** — the profile's ``coordination_days`` when it gives one, else
   ``None`` (the flow then uses the scenario's ``process.joint.coordination_days``).
 * **Demand mix** — :func:`hall_level` maps a window's level to the profile's demand-weight
@@ -136,7 +136,11 @@ def matter_plan(
         matter_class=profile.matter_class,
         decided_by=profile.decided_by,
         same_day=profile.same_day,
-        office_days=days_sampler(profile.office_days),
+        office_days=(
+            settings.office_days
+            if settings and settings.office_days
+            else days_sampler(profile.office_days)
+        ),
         min_calendar_days=profile.min_calendar_days,
         coordination_days=days_sampler(coordination) if coordination is not None else None,
         supplement_possible=profile.supplement_possible,

@@ -166,6 +166,9 @@ class MatterSettings(Strict):
     mode: CaseMode | None = None
     service_minutes: Distribution | None = None
     review_minutes: Distribution | None = None
+    # elapsed working days 受理 → decision (incl. sign-off), e.g. a local 承诺时限;
+    # default: the matter profile's office_days (sim/data/profiles.toml)
+    office_days: Distribution | None = None
     limit_working_days: Annotated[int, Field(ge=0)] | None = None
     incomplete_share: Share | None = None
 
