@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.distributions import Sampler
+from sim.matter_process import scaled_to_mean
 from sim.plans import MatterPlan, scenario_error
 from sim.scenarios.schema import Demand, Scenario, Window
 from sim.theory import min_servers
@@ -42,12 +43,15 @@ class DemandRows:
         """Add one matter's share of a demand entry (rates per clock hour).
 
         Service: the entry's ``service_minutes``, else the matter's override, else the
-        assist minutes of an online filing, else the matter's profile minutes
-        (:mod:`sim.matter_process`).
+        matter's profile minutes (:mod:`sim.matter_process`) — for an online filing assisted
+        at the window (``assist``) with the shape of the assist minutes scaled to that mean.
         """
         key = (plan.index, mode, id(demand.service_minutes) if demand.service_minutes else 0)
         self.by_key[key] = self.by_key.get(key, np.zeros(24)) + rates
-        self.service[key] = demand.service_minutes or plan.service or assist or plan.window_service
+        profile = plan.window_service
+        if assist is not None:
+            profile = scaled_to_mean(assist, profile.mean)
+        self.service[key] = demand.service_minutes or plan.service or profile
 
     def rates(self) -> np.ndarray:
         """Arrivals per hour, (rows, 24)."""

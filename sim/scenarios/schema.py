@@ -188,7 +188,8 @@ class WindowProcess(Strict):
     return_after_days: Distribution = Triangular(low=1.0, mode=2.0, high=5.0)
     # assumption: by the third visit the papers are complete (一次性告知 rule)
     max_visits: Annotated[int, Field(ge=1)] = 3
-    # assumption: helping an applicant file online in the self-service area
+    # assumption: helping an applicant file online in the self-service area (the shape of an
+    # online row's service, scaled to the matter profile's window_minutes)
     assist_minutes: Distribution = Lognormal(mean=10.0, sd=5.0)
 
 
