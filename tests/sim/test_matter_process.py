@@ -247,9 +247,8 @@ def test_window_and_office_effort_follow_the_profile_unless_overridden() -> None
     compiled = compile_scenario(parse_scenario(data))
     by_id = {m.id: m for m in compiled.matters}
     window = compiled.windows[0]
-    service = {
-        compiled.matters[m].id: s.mean for m, s in zip(window.row_matter, window.row_service)
-    }
+    pairs = zip(window.row_matter, window.row_service, strict=True)
+    service = {compiled.matters[m].id: s.mean for m, s in pairs}
     assert service["2-52"] == pytest.approx(profiles["2-52"].window_minutes)
     assert by_id["2-52"].review.mean == pytest.approx(profiles["2-52"].office_minutes)
     assert by_id["1-31"].review.mean == 7.0
