@@ -5,6 +5,13 @@ rates given per opening hour of the right length; clerks 0 while demand arrives)
 that name the field path and the allowed values, then builds the records of
 :mod:`sim.plans`: one per matter, window, office and inbound stream, the timetables (built
 once, shared by every replication) and the statistics period.
+
+Each matter carries its process profile (:mod:`sim.matter_process` says how the profile and
+the scenario's overrides combine). A ``matter = "*"`` demand entry is split by the scenario
+weight × the profile's ``demand_weight`` at the window's level (township → county, no level →
+prefecture), so a matter with weight 0 at a county hall (province-level specialist matters)
+never arrives there; an inbound ``"*"`` entry likewise at the deciding office's level, and
+only for matters our office decides for an applicant elsewhere (:func:`_inbound_plans`).
 """
 
 from __future__ import annotations
@@ -70,6 +77,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         scenario=scenario,
         matters=matters,
         windows=windows,
+        from_windows=_window_office_streams(scenario, matters, windows),
         inbound=_inbound_plans(context),
         pickups=_pickup_schedule(scenario),
         offices=tuple(
@@ -380,6 +388,24 @@ def _decided_by_home_office(plan: MatterPlan, facts: MatterFacts) -> bool:
     """The home office decides, or ours is the transfer-in office of a joint transfer."""
     joint_transfer = plan.matter_class == "transfer" and "joint" in facts.modes
     return plan.decided_by == "home" or (plan.decided_by == "local" and joint_transfer)
+
+
+def _window_office_streams(
+    scenario: Scenario, matters: Sequence[MatterPlan], windows: Sequence[WindowPlan]
+) -> tuple[InboundPlan, ...]:
+    """Cases per working day our windows send to our staffed offices (same rule as the flow)."""
+    by_level = {lv: k for k, o in enumerate(scenario.offices) for lv in o.levels}
+    streams = []
+    for window in windows:
+        minutes = np.array([window.hours.open_minutes_in_hour(h) for h in range(24)])
+        for row, (matter, mode) in enumerate(zip(window.row_matter, window.row_mode, strict=True)):
+            plan = matters[matter]
+            office = by_level.get(plan.handling_level)
+            if office is None or not plan.decided_by_locality_office(mode):
+                continue
+            per_day = float((window.rates[row] * minutes).sum()) / 60.0
+            streams.append(InboundPlan(office, matter, mode, per_day))
+    return tuple(streams)
 
 
 def _pickup_schedule(scenario: Scenario) -> PickupSchedule:

@@ -1,14 +1,28 @@
-"""Case pipelines: receive → separate → (mail) → handle → return, per mode.
+"""Case pipelines: receive → separate → (mail) → handle → return, per mode and per who decides.
 
-``counter`` cases end at the window; ``proxy`` cases are pushed online and, when originals
-must be examined, wait for the EMS pickup and travel by mail (when the routing plan sends a
-van for that pickup, the parcels ride the van to the processing centre and start their EMS
-journey there, see :mod:`sim.models.separation`; otherwise the EMS model collects them);
-``joint`` cases go through the transfer-out office's coordination; ``online`` cases
-(assisted at a window) go through the platform. Then the handling office reviews (a staffed
-office of this locality, or an office elsewhere as a delay), possibly asks for supplementary
-papers, and the result returns by EMS or online. Inbound cases start at a window in another
-province and end at one of our offices.
+Who decides is the matter's process profile (``decided_by``, :mod:`sim.matter_process`):
+
+* ``window``, or ``same_day`` with ``local``/``any`` (结婚登记, 二手车交易登记, queries,
+  prints): the case ends when the clerk finishes — accepted = decided = that minute, no mail,
+  no office, no supplement.
+* ``local``/``any`` otherwise: the accepting locality decides — our staffed office at the
+  matter's handling level when the scenario stages one, else an office of this locality
+  elsewhere as the ``office_days`` delay. The file is pushed online; papers never travel to
+  the home locality. The result is posted within the locality (EMS window → window), sent
+  online, or handed over when decided (``on_the_spot``).
+* ``home``: as 收受分离 always was — ``proxy`` cases are pushed online and, when originals
+  must be examined, wait for the EMS pickup and travel by mail (a planned van takes the
+  parcels to the processing centre first, :mod:`sim.models.separation`); the home office is
+  elsewhere (``office_days`` drawn, never a share of the limit).
+* ``joint`` (多地联办) cases are accepted (受理) first, then coordinated (the profile's
+  ``coordination_days``, else the scenario's) inside 受理 → decision; an outbound joint case
+  goes to our staffed office at its handling level when we stage one (we are the
+  transfer-in office), else it is decided elsewhere.
+
+``counter`` cases (scenarios without a locality) end at the window as before; ``online``
+cases (assisted at a window) go through the platform. Inbound cases start at a window in
+another province and end at one of our offices. Supplement (补正) rounds happen only where
+the profile allows them (``supplement_possible``).
 
 Randomness: repeat window visits were drawn with the applicant's arrival
 (:mod:`sim.models.visits`); every later stage draws from its own stream
@@ -157,7 +171,7 @@ class CaseFlow:
         self._locate(case)
         window = self.windows[case.window]
         local = plan.decided_where_accepted
-        if local or case.mode == "joint":  # ours when we stage the office at that level
+        if plan.decided_by_locality_office(case.mode):  # ours when we stage that level
             case.office = self.office_by_level.get(plan.handling_level, -1)
         yield from self._after_acceptance(
             case,

@@ -66,6 +66,16 @@ class MatterPlan:
         """The accepting locality decides (``local``/``any``); papers never travel home."""
         return self.decided_by in ("local", "any")
 
+    def decided_by_locality_office(self, mode: str) -> bool:
+        """A case accepted at our window goes to an office of this locality (ours when staged).
+
+        Decided where it was accepted (not on the spot), or a joint case whose transfer-in
+        office is here; ``counter`` cases end at the window.
+        """
+        if mode == "counter" or self.decided_at_window:
+            return False
+        return self.decided_where_accepted or mode == "joint"
+
 
 @dataclass(frozen=True)
 class WindowPlan:
@@ -117,6 +127,13 @@ class CompiledScenario:
     flow_timetable: Timetable  # joint coordination, remote review, supplements, inbound
     turnaround_calendar: WorkCalendar  # working days counted for the applicant
     period: StatsPeriod
+    # cases accepted at our windows and decided by our staffed offices (per working day)
+    from_windows: tuple[InboundPlan, ...] = ()
+
+    @property
+    def office_streams(self) -> tuple[InboundPlan, ...]:
+        """Every stream of cases our staffed offices decide: inbound and from our windows."""
+        return (*self.inbound, *self.from_windows)
 
     def with_pickups(self, pickups: PickupSchedule) -> CompiledScenario:
         """The same scenario with another pickup schedule (e.g. the routing plan's)."""

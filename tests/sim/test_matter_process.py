@@ -176,6 +176,8 @@ def test_matters_decided_here_go_to_our_staffed_office() -> None:
         [{"matter": "1-05", "per_hour": 1.0, "mode": "proxy"}],
         offices=[{"id": "O1", "reviewers": 2, "level": compiled_level.handling_level}],
     )
+    (stream,) = compile_scenario(parse_scenario(data)).office_streams  # for staffing
+    assert stream.per_day == pytest.approx(6.5)  # 1/h over 09–12, 13:30–17
     result = simulate(parse_scenario(data))
     assert result.offices[0].cases > 20
     without = simulate(parse_scenario(scenario([{"matter": "1-05", "per_hour": 1.0}])))
