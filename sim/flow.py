@@ -180,9 +180,14 @@ class CaseFlow:
             pickup_times=self.compiled.pickups.times_for(window.window_id),
             window_id=window.window_id,
             window_code=window.code,
-            # decided here: the office is in this locality (a posted result stays local)
-            office_code=window.code if local else case.home_code,
+            office_code=self._deciding_office_code(case, window.code, local),
         )
+
+    def _deciding_office_code(self, case: Case, window_code: str | None, local: bool) -> str | None:
+        """Where the result is posted from: our staffed office, this locality, or home."""
+        if case.office >= 0:
+            return self.offices[case.office].code or window_code
+        return window_code if local else case.home_code
 
     def _after_acceptance(
         self,
