@@ -5,11 +5,18 @@ rates given per opening hour of the right length; clerks 0 while demand arrives)
 that name the field path and the allowed values, then builds the records of
 :mod:`sim.plans`: one per matter, window, office and inbound stream, the timetables (built
 once, shared by every replication) and the statistics period.
+
+Each matter carries its process profile (:mod:`sim.matter_process` says how the profile and
+the scenario's overrides combine). A ``matter = "*"`` demand entry is split by the scenario
+weight × the profile's ``demand_weight`` at the window's level (township → county, no level →
+prefecture), so a matter with weight 0 at a county hall (province-level specialist matters)
+never arrives there; an inbound ``"*"`` entry likewise at the deciding office's level, and
+only for matters our office decides for an applicant elsewhere (:func:`_inbound_plans`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +24,7 @@ import numpy as np
 from sim.arrivals import ArrivalGenerator
 from sim.calendar import CalendarKind, Timetable, WorkCalendar
 from sim.catalog import MatterFacts, locality_matter_ids, national_matters
+from sim.matter_process import hall_level, matter_plan
 from sim.models.visits import VisitPlan
 from sim.period import StatsPeriod
 from sim.plans import (
@@ -28,6 +36,7 @@ from sim.plans import (
     check_clerks,
 )
 from sim.plans import scenario_error as _fail
+from sim.profiles import ProcessProfile, load_profiles
 from sim.scenarios.schema import Scenario, Window
 from sim.window_demand import DemandRows, auto_clerks, clerk_plan, row_rates
 from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
@@ -42,6 +51,8 @@ __all__ = [
     "compile_scenario",
     "scenario_calendar",
 ]
+
+LevelOf = Callable[[MatterPlan], str]  # the hall level whose demand weight applies
 
 DEFAULT_OFFICE_HOURS = (("09:00", "12:00"), ("13:30", "17:00"))  # flow without [[offices]]
 
@@ -66,6 +77,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         scenario=scenario,
         matters=matters,
         windows=windows,
+        from_windows=_window_office_streams(scenario, matters, windows),
         inbound=_inbound_plans(context),
         pickups=_pickup_schedule(scenario),
         offices=tuple(
@@ -145,24 +157,46 @@ class _Context:
             [scenario.matters[m].weight if m in scenario.matters else 1.0 for m in ids],
             dtype=float,
         )
-        matters = tuple(_matter_plan(scenario, catalog[m], i) for i, m in enumerate(ids))
+        profiles = load_profiles()
+        matters = tuple(
+            _matter_plan(scenario, catalog[m], profiles[m], i) for i, m in enumerate(ids)
+        )
         return cls(scenario, catalog, matters, {m: i for i, m in enumerate(ids)}, weights)
 
     def targets(self, matter: str) -> list[str]:
         """Matter ids a demand or inbound entry names (``*``: every simulated matter)."""
         return [m.id for m in self.matters] if matter == "*" else [matter]
 
-    def shares(self, targets: Sequence[str]) -> np.ndarray:
-        """The targets' weights (not normalised)."""
-        return self.weights[[self.index_of[m] for m in targets]]
+    def shares(self, targets: Sequence[str], level_of: LevelOf | None) -> np.ndarray:
+        """The targets' weights (not normalised); with hall levels, × the profile's weight."""
+        base = self.weights[[self.index_of[m] for m in targets]]
+        if level_of is None:
+            return base
+        plans = [self.plan(m) for m in targets]
+        profile_weight = np.asarray([p.demand_weight.at(level_of(p)) for p in plans])
+        weighted: np.ndarray = base * profile_weight
+        return weighted
+
+    def plan(self, matter_id: str) -> MatterPlan:
+        """The simulated matter of an id."""
+        return self.matters[self.index_of[matter_id]]
 
     def split(
-        self, targets: Sequence[str], mode: str | None, path: str
+        self,
+        targets: Sequence[str],
+        mode: str | None,
+        path: str,
+        level_of: LevelOf | None = None,
     ) -> Iterator[tuple[MatterPlan, str, float]]:
-        """Each target matter with its mode and its share of an entry (by weight)."""
+        """Each target matter with its mode and its share of an entry.
+
+        A single named matter takes the whole entry. Several (``matter = "*"``) share it by
+        the scenario weight × the profile's demand weight at the hall level ``level_of``
+        gives for the matter (a matter with weight 0 at that level never arrives there).
+        """
         if not targets:
             return
-        share = self.shares(targets)
+        share = self.shares(targets, level_of if len(targets) > 1 else None)
         if share.sum() > 0:
             share = share / share.sum()
         for matter_id, fraction in zip(targets, share, strict=True):
@@ -185,28 +219,11 @@ def _matter_ids(scenario: Scenario, catalog: Mapping[str, MatterFacts]) -> list[
     return [m for m in catalog if m in wanted]
 
 
-def _matter_plan(scenario: Scenario, facts: MatterFacts, index: int) -> MatterPlan:
-    settings = scenario.matters.get(facts.id)
-    limit = facts.limit_working_days
-    if settings and settings.limit_working_days is not None:
-        limit = settings.limit_working_days
-    incomplete = scenario.process.window.incomplete_share
-    if settings and settings.incomplete_share is not None:
-        incomplete = settings.incomplete_share
-    return MatterPlan(
-        index=index,
-        id=facts.id,
-        name=facts.name,
-        mode=_mode(scenario, facts, None, f"matters.{facts.id}.mode"),
-        originals_by_post=facts.originals_by_post,
-        result_delivery=facts.result_delivery,
-        handling_level=facts.handling_level,
-        limit_working_days=limit,
-        service=settings.service_minutes if settings else None,
-        review=(settings.review_minutes if settings and settings.review_minutes else None)
-        or scenario.process.office.review_minutes,
-        incomplete_share=incomplete,
-    )
+def _matter_plan(
+    scenario: Scenario, facts: MatterFacts, profile: ProcessProfile, index: int
+) -> MatterPlan:
+    mode = _mode(scenario, facts, None, f"matters.{facts.id}.mode")
+    return matter_plan(scenario, facts, profile, index, mode)
 
 
 # -- calendars and timetables ----------------------------------------------------------------
@@ -265,10 +282,13 @@ def _window_plan(
             continue
         base = row_rates(demand, window, hours, weekend, f"demand.{d_index}", path)
         targets = context.targets(demand.matter)
-        for plan, mode, fraction in context.split(targets, demand.mode, f"demand.{d_index}"):
+        level = hall_level(window.level)
+        for plan, mode, fraction in context.split(
+            targets, demand.mode, f"demand.{d_index}", _at_level(level)
+        ):
             rows.add(plan, mode, demand, base * fraction, assist if mode == "online" else None)
     rates = rows.rates()
-    row_service = rows.services(scenario)
+    row_service = rows.services()
     clerks = clerk_plan(window)
     if clerks is None:
         clerks = auto_clerks(scenario, rates, row_service)
@@ -307,15 +327,34 @@ def _window_plan(
 
 
 def _inbound_plans(context: _Context) -> tuple[InboundPlan, ...]:
+    """Cases accepted elsewhere for our offices.
+
+    A ``matter = "*"`` entry brings only the matters our office decides for an applicant who
+    applied elsewhere: those decided by the home office (``decided_by = "home"``) and the
+    joint (多地联办) transfers whose transfer-in office is ours (class ``transfer``, ``local``,
+    with a joint mode);
+    matters decided where the applicant is (``local``, ``any``, ``window``) never arrive. The
+    entry is split by the scenario weight × the profile's demand weight at the level of the
+    office that decides (``auto``: the matter's handling level; a named office: its first
+    level, prefecture when it has none). A named matter is the scenario's explicit choice and
+    is kept as given.
+    """
     scenario, catalog = context.scenario, context.catalog
     office_ids = [o.id for o in scenario.offices]
     by_level = {lv: k for k, o in enumerate(scenario.offices) for lv in o.levels}
     plans = []
     for i, entry in enumerate(scenario.inbound):
         targets = context.targets(entry.matter)
+        if entry.matter == "*":
+            targets = [m for m in targets if _decided_by_home_office(context.plan(m), catalog[m])]
         if entry.office == "auto":  # matters decided outside the locality are not inbound here
             targets = [m for m in targets if catalog[m].handling_level in by_level]
-        for plan, mode, fraction in context.split(targets, entry.mode, f"inbound.{i}"):
+            level_of: LevelOf = _handling_level
+        else:
+            levels = scenario.offices[office_ids.index(entry.office)].levels
+            office_level = hall_level(levels[0] if levels else None)
+            level_of = _at_level(office_level)
+        for plan, mode, fraction in context.split(targets, entry.mode, f"inbound.{i}", level_of):
             office_index = (
                 by_level[plan.handling_level]
                 if entry.office == "auto"
@@ -330,6 +369,43 @@ def _inbound_plans(context: _Context) -> tuple[InboundPlan, ...]:
                 )
             )
     return tuple(plans)
+
+
+def _at_level(level: str) -> LevelOf:
+    """Every matter at one hall level."""
+
+    def level_of(_plan: MatterPlan) -> str:
+        return level
+
+    return level_of
+
+
+def _handling_level(plan: MatterPlan) -> str:
+    return plan.handling_level
+
+
+def _decided_by_home_office(plan: MatterPlan, facts: MatterFacts) -> bool:
+    """The home office decides, or ours is the transfer-in office of a joint transfer."""
+    joint_transfer = plan.matter_class == "transfer" and "joint" in facts.modes
+    return plan.decided_by == "home" or (plan.decided_by == "local" and joint_transfer)
+
+
+def _window_office_streams(
+    scenario: Scenario, matters: Sequence[MatterPlan], windows: Sequence[WindowPlan]
+) -> tuple[InboundPlan, ...]:
+    """Cases per working day our windows send to our staffed offices (same rule as the flow)."""
+    by_level = {lv: k for k, o in enumerate(scenario.offices) for lv in o.levels}
+    streams = []
+    for window in windows:
+        minutes = np.array([window.hours.open_minutes_in_hour(h) for h in range(24)])
+        for row, (matter, mode) in enumerate(zip(window.row_matter, window.row_mode, strict=True)):
+            plan = matters[matter]
+            office = by_level.get(plan.handling_level)
+            if office is None or not plan.decided_by_locality_office(mode):
+                continue
+            per_day = float((window.rates[row] * minutes).sum()) / 60.0
+            streams.append(InboundPlan(office, matter, mode, per_day))
+    return tuple(streams)
 
 
 def _pickup_schedule(scenario: Scenario) -> PickupSchedule:

@@ -1,14 +1,28 @@
-"""Case pipelines: receive → separate → (mail) → handle → return, per mode.
+"""Case pipelines: receive → separate → (mail) → handle → return, per mode and per who decides.
 
-``counter`` cases end at the window; ``proxy`` cases are pushed online and, when originals
-must be examined, wait for the EMS pickup and travel by mail (when the routing plan sends a
-van for that pickup, the parcels ride the van to the processing centre and start their EMS
-journey there, see :mod:`sim.models.separation`; otherwise the EMS model collects them);
-``joint`` cases go through the transfer-out office's coordination; ``online`` cases
-(assisted at a window) go through the platform. Then the handling office reviews (a staffed
-office of this locality, or an office elsewhere as a delay), possibly asks for supplementary
-papers, and the result returns by EMS or online. Inbound cases start at a window in another
-province and end at one of our offices.
+Who decides is the matter's process profile (``decided_by``, :mod:`sim.matter_process`):
+
+* ``window``, or ``same_day`` with ``local``/``any`` (结婚登记, 二手车交易登记, queries,
+  prints): the case ends when the clerk finishes — accepted = decided = that minute, no mail,
+  no office, no supplement.
+* ``local``/``any`` otherwise: the accepting locality decides — our staffed office at the
+  matter's handling level when the scenario stages one, else an office of this locality
+  elsewhere as the ``office_days`` delay. The file is pushed online; papers never travel to
+  the home locality. The result is posted within the locality (EMS window → window), sent
+  online, or handed over when decided (``on_the_spot``).
+* ``home``: as 收受分离 always was — ``proxy`` cases are pushed online and, when originals
+  must be examined, wait for the EMS pickup and travel by mail (a planned van takes the
+  parcels to the processing centre first, :mod:`sim.models.separation`); the home office is
+  elsewhere (``office_days`` drawn, never a share of the limit).
+* ``joint`` (多地联办) cases are accepted (受理) first, then coordinated (the profile's
+  ``coordination_days``, else the scenario's) inside 受理 → decision; an outbound joint case
+  goes to our staffed office at its handling level when we stage one (we are the
+  transfer-in office), else it is decided elsewhere.
+
+``counter`` cases (scenarios without a locality) end at the window as before; ``online``
+cases (assisted at a window) go through the platform. Inbound cases start at a window in
+another province and end at one of our offices. Supplement (补正) rounds happen only where
+the profile allows them (``supplement_possible``).
 
 Randomness: repeat window visits were drawn with the applicant's arrival
 (:mod:`sim.models.visits`); every later stage draws from its own stream
@@ -86,6 +100,9 @@ class CaseFlow:
         self.homes = homes
         self.in_flight = 0
         self.home_km = compiled.scenario.trips.home_distance_km
+        self.office_by_level = {
+            level: plan.index for plan in compiled.offices for level in plan.spec.levels
+        }
 
     # -- after the window ------------------------------------------------------------------
     def on_served(self, case: Case) -> None:
@@ -102,6 +119,11 @@ class CaseFlow:
             return
         if case.mode == "counter":
             self._locate(case)
+            self.recorder.complete(case, self.env.now)
+            return
+        if plan.decided_at_window:  # decided on the spot: accepted = decided = now
+            self._locate(case)
+            case.accepted = case.decided = self.env.now
             self.recorder.complete(case, self.env.now)
             return
         self.in_flight += 1
@@ -148,6 +170,9 @@ class CaseFlow:
     def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
         self._locate(case)
         window = self.windows[case.window]
+        local = plan.decided_where_accepted
+        if plan.decided_by_locality_office(case.mode):  # ours when we stage that level
+            case.office = self.office_by_level.get(plan.handling_level, -1)
         yield from self._after_acceptance(
             case,
             plan,
@@ -155,8 +180,14 @@ class CaseFlow:
             pickup_times=self.compiled.pickups.times_for(window.window_id),
             window_id=window.window_id,
             window_code=window.code,
-            office_code=case.home_code,
+            office_code=self._deciding_office_code(case, window.code, local),
         )
+
+    def _deciding_office_code(self, case: Case, window_code: str | None, local: bool) -> str | None:
+        """Where the result is posted from: our staffed office, this locality, or home."""
+        if case.office >= 0:
+            return self.offices[case.office].code or window_code
+        return window_code if local else case.home_code
 
     def _after_acceptance(
         self,
@@ -169,17 +200,19 @@ class CaseFlow:
         window_code: str | None,
         office_code: str | None,
     ) -> Generator[Any, Any, None]:
-        """Separate (online push, EMS pickup and mail) → handle → return → complete."""
+        """Separate (online push, EMS pickup and mail) → handle → return → complete.
+
+        Papers travel by post only to an office in another locality (``decided_by = home``,
+        or a case accepted elsewhere for our office); a joint case is accepted first and
+        coordinated inside 受理 → decision (:meth:`_handle`).
+        """
         env, rng = self.env, self.streams.handover
+        travels = case.window < 0 or not plan.decided_where_accepted
         if case.mode == "online":
             yield from online.submit_online(env, self.process.online.submit_minutes, rng)
-        elif case.mode == "joint":
-            yield from joint.coordinate(
-                env, self.office_timetable, self.process.joint.coordination_days, rng
-            )
-        else:
+        elif case.mode != "joint":
             yield from separation.push_online(env, self.process.separation.push_minutes, rng)
-            if plan.originals_by_post:
+            if plan.originals_by_post and travels:
                 pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
                 centre = self.compiled.pickups.centre_arrival(window_id, pickup)
                 if centre is not None:  # a planned van: hand-over at the centre
@@ -196,29 +229,37 @@ class CaseFlow:
 
     # -- handling and return ---------------------------------------------------------------
     def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+        """受理 → (joint coordination) → review → decision, with 补正 rounds.
+
+        The decision comes at the later of the reviewer's finish (a staffed office: queue +
+        effort) and the elapsed ``office_days`` drawn from the profile, counted from 受理 or,
+        where the law sets a minimum (``min_calendar_days``, e.g. the 离婚 cooling-off), from
+        the end of that minimum. An office elsewhere is the ``office_days`` delay alone. A
+        supplement request restarts the statutory clock (行政许可法 Art. 32).
+        """
         env, rng = self.env, self.streams.office
         settings = self.process.office
+        case.accepted = env.now
+        if case.mode == "joint":
+            coordination = plan.coordination_days or self.process.joint.coordination_days
+            yield from joint.coordinate(env, self.office_timetable, coordination, rng)
         while True:
-            case.accepted = env.now
+            days = float(plan.office_days.sample(rng))
+            earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
+            decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
             if case.office >= 0:
-                staffed = self.offices[case.office]
-                yield from staffed.review(plan.review.sample(rng))
-            else:
-                yield from office.remote_review(
-                    env,
-                    self.office_timetable,
-                    plan.limit_working_days,
-                    settings.remote_share_of_limit,
-                    rng,
-                )
+                yield from self.offices[case.office].review(plan.review.sample(rng))
+            yield from office.until(env, decision)
             if (
-                case.supplements < settings.max_supplements
+                plan.supplement_possible
+                and case.supplements < settings.max_supplements
                 and rng.random() < settings.supplement_share
             ):
                 case.supplements += 1
                 yield from office.supplement_round(
                     env, self.office_timetable, settings.supplement_days, rng
                 )
+                case.accepted = env.now
                 continue
             case.decided = env.now
             return
@@ -227,6 +268,8 @@ class CaseFlow:
         self, case: Case, plan: MatterPlan, office_code: str | None, applicant_code: str | None
     ) -> Generator[Any, Any, None]:
         settings = self.process.return_
+        if plan.result_delivery == "on_the_spot":
+            return
         if plan.result_delivery == "post":
             yield from return_.deliver_by_post(
                 self.env,

@@ -85,7 +85,7 @@ class Recorder:
         self.matter_ids = [m.id for m in compiled.matters]
         self.stats_from = compiled.period.stats_from
         self.stats_until = compiled.period.stats_until
-        self.trips_per_case = compiled.scenario.trips.trips_per_case
+        self.trips_saved = [m.trips_saved for m in compiled.matters]
         self.replication = replication
         self.trace = trace
         self.window_ids = [w.spec.id for w in compiled.windows]
@@ -115,7 +115,8 @@ class Recorder:
         )
         limit = self.limits[case.matter]
         km = case.km if not math.isnan(case.km) else 0.0
-        trips = self.trips_per_case + case.supplements
+        # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
+        trips = self.trips_saved[case.matter] + case.supplements
         self.matters[case.matter].add(
             days, handling_days, limit, case.mode, trips, 2.0 * km * trips
         )

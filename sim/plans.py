@@ -14,9 +14,10 @@ import numpy as np
 
 from sim.arrivals import ArrivalGenerator
 from sim.calendar import Timetable, WorkCalendar
-from sim.distributions import Distribution, Sampler
+from sim.distributions import Sampler
 from sim.models.visits import VisitPlan
 from sim.period import StatsPeriod
+from sim.profiles import DemandWeight
 from sim.scenarios.schema import Office, Scenario, Window
 from tongban.kernel.errors import InputError
 from tongban.kernel.hours import OpeningHours
@@ -25,19 +26,55 @@ from tongban.kernel.pickups import PickupSchedule
 
 @dataclass(frozen=True)
 class MatterPlan:
-    """One matter as simulated: catalog facts plus the scenario's choices."""
+    """One matter as simulated: catalog facts, its process profile and the scenario's choices.
+
+    Built by :func:`sim.matter_process.matter_plan` (see there for how the profile and the
+    scenario's overrides combine).
+    """
 
     index: int
     id: str
     name: str
     mode: str
     originals_by_post: bool
-    result_delivery: str
+    result_delivery: str  # the profile's: post, online or on_the_spot
     handling_level: str
     limit_working_days: int
-    service: Sampler | None  # per-matter window service override
-    review: Distribution
-    incomplete_share: float
+    service: Sampler | None  # per-matter window service override (scenario)
+    review: Sampler  # reviewer minutes at a staffed office
+    incomplete_share: float  # paper-missing return visits (0 unless revisit_possible)
+    window_service: Sampler  # window minutes without an override (profile mean)
+    matter_class: str  # the profile's class (query, print, …, transfer, …)
+    decided_by: str  # home, local, any or window (sim.profiles.DecidedBy)
+    same_day: bool
+    office_days: Sampler  # elapsed working days 受理 → decision (incl. sign-off)
+    min_calendar_days: int  # legal minimum 受理 → decision (calendar days)
+    coordination_days: Sampler | None  # joint: the profile's, else None (scenario's)
+    supplement_possible: bool
+    trips_saved: int
+    demand_weight: DemandWeight
+
+    @property
+    def decided_at_window(self) -> bool:
+        """The case ends at the window when the clerk finishes (decided on the spot)."""
+        return self.decided_by == "window" or (
+            self.same_day and self.decided_by in ("local", "any")
+        )
+
+    @property
+    def decided_where_accepted(self) -> bool:
+        """The accepting locality decides (``local``/``any``); papers never travel home."""
+        return self.decided_by in ("local", "any")
+
+    def decided_by_locality_office(self, mode: str) -> bool:
+        """A case accepted at our window goes to an office of this locality (ours when staged).
+
+        Decided where it was accepted (not on the spot), or a joint case whose transfer-in
+        office is here; ``counter`` cases end at the window.
+        """
+        if mode == "counter" or self.decided_at_window:
+            return False
+        return self.decided_where_accepted or mode == "joint"
 
 
 @dataclass(frozen=True)
@@ -90,6 +127,13 @@ class CompiledScenario:
     flow_timetable: Timetable  # joint coordination, remote review, supplements, inbound
     turnaround_calendar: WorkCalendar  # working days counted for the applicant
     period: StatsPeriod
+    # cases accepted at our windows and decided by our staffed offices (per working day)
+    from_windows: tuple[InboundPlan, ...] = ()
+
+    @property
+    def office_streams(self) -> tuple[InboundPlan, ...]:
+        """Every stream of cases our staffed offices decide: inbound and from our windows."""
+        return (*self.inbound, *self.from_windows)
 
     def with_pickups(self, pickups: PickupSchedule) -> CompiledScenario:
         """The same scenario with another pickup schedule (e.g. the routing plan's)."""

@@ -219,9 +219,9 @@ def _matter_staffing(compiled: CompiledScenario) -> list[MatterStaffingRow]:
             plan = compiled.matters[matter]
             visits = 1.0 + plan.incomplete_share
             clerk[matter] += per_day * visits * window.row_service[row].mean / 60.0 * days_per_week
-    supplement = scenario.process.office.supplement_share
-    for entry in compiled.inbound:
+    for entry in compiled.office_streams:  # inbound and our windows' cases decided here
         plan = compiled.matters[entry.matter]
+        supplement = scenario.process.office.supplement_share if plan.supplement_possible else 0.0
         reviewer[entry.matter] += entry.per_day * 5.0 * plan.review.mean * (1 + supplement) / 60.0
     return [
         MatterStaffingRow(m.id, float(clerk[m.index]), float(reviewer[m.index]))

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.distributions import Distribution, Sampler
+from sim.distributions import Sampler
+from sim.matter_process import scaled_to_mean
 from sim.plans import MatterPlan, scenario_error
 from sim.scenarios.schema import Demand, Scenario, Window
 from sim.theory import min_servers
@@ -24,7 +25,7 @@ class DemandRows:
 
     def __init__(self) -> None:
         self.by_key: dict[RowKey, np.ndarray] = {}
-        self.service: dict[RowKey, Sampler | None] = {}
+        self.service: dict[RowKey, Sampler] = {}
 
     @property
     def keys(self) -> list[RowKey]:
@@ -39,20 +40,27 @@ class DemandRows:
         rates: np.ndarray,
         assist: Sampler | None,
     ) -> None:
-        """Add one matter's share of a demand entry (rates per clock hour)."""
+        """Add one matter's share of a demand entry (rates per clock hour).
+
+        Service: the entry's ``service_minutes``, else the matter's override, else the
+        matter's profile minutes (:mod:`sim.matter_process`) — for an online filing assisted
+        at the window (``assist``) with the shape of the assist minutes scaled to that mean.
+        """
         key = (plan.index, mode, id(demand.service_minutes) if demand.service_minutes else 0)
         self.by_key[key] = self.by_key.get(key, np.zeros(24)) + rates
-        self.service[key] = demand.service_minutes or plan.service or assist
+        profile = plan.window_service
+        if assist is not None:
+            profile = scaled_to_mean(assist, profile.mean)
+        self.service[key] = demand.service_minutes or plan.service or profile
 
     def rates(self) -> np.ndarray:
         """Arrivals per hour, (rows, 24)."""
         keys = self.keys
         return np.array([self.by_key[k] for k in keys]) if keys else np.zeros((0, 24))
 
-    def services(self, scenario: Scenario) -> tuple[Sampler, ...]:
-        """Service per row (the process default where the scenario gives none)."""
-        default = scenario.process.window.service_minutes
-        return tuple(self.service[k] or _sum_service(default, scenario) for k in self.keys)
+    def services(self) -> tuple[Sampler, ...]:
+        """Service per row."""
+        return tuple(self.service[k] for k in self.keys)
 
 
 def row_rates(
@@ -131,27 +139,3 @@ def auto_clerks(
         )
         for h in range(24)
     )
-
-
-def _sum_service(default: Distribution, scenario: Scenario) -> Sampler:
-    """Default window service: formal review plus identity verification (as one draw)."""
-    return _Sum(default, scenario.process.window.identity_minutes)
-
-
-class _Sum:
-    """The sum of two independent distributions (same ``sample``/``mean`` interface)."""
-
-    def __init__(self, first: Distribution, second: Distribution) -> None:
-        self.first = first
-        self.second = second
-
-    @property
-    def mean(self) -> float:
-        return self.first.mean + self.second.mean
-
-    def sample(self, rng: np.random.Generator) -> float:
-        return self.first.sample(rng) + self.second.sample(rng)
-
-    def sample_many(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        total: np.ndarray = self.first.sample_many(rng, size) + self.second.sample_many(rng, size)
-        return total

@@ -9,14 +9,14 @@ import numpy as np
 import simpy
 
 from sim.calendar import Timetable
-from sim.distributions import Distribution
+from sim.distributions import Sampler
 from sim.models.delays import working_days
 
 
 def coordinate(
     env: simpy.Environment,
     timetable: Timetable,
-    coordination_days: Distribution,
+    coordination_days: Sampler,
     rng: np.random.Generator,
 ) -> Generator[Any, Any, None]:
     """Inter-office coordination taking a number of working days (office hours only)."""

@@ -2,9 +2,11 @@
 
 A :class:`StaffedOffice` is one of the locality's own offices: a FIFO queue of cases and
 reviewers who work only in office hours on working days; review effort is minutes of work,
-paused over lunch, nights, weekends and holidays. An office elsewhere is
-:func:`remote_review`: a delay of a share of the statutory limit in working days.
-Both may ask the applicant for supplementary papers (a loop back to the applicant).
+paused over lunch, nights, weekends and holidays. The elapsed span from 受理 to the decision
+(the profile's ``office_days``, incl. sign-off) is waited out with :func:`until`: for an
+office elsewhere it is the whole delay, for ours the decision comes at the later of the
+reviewer's finish and that span (:meth:`sim.flow.CaseFlow._handle`). Never derived from the
+statutory limit. Both may ask the applicant for supplementary papers (a loop back).
 """
 
 from __future__ import annotations
@@ -109,15 +111,9 @@ class StaffedOffice:
         self.stats.open_reviewer_minutes = open_minutes * self.reviewers
 
 
-def remote_review(
-    env: simpy.Environment,
-    timetable: Timetable,
-    limit_working_days: int,
-    share_of_limit: Distribution,
-    rng: np.random.Generator,
-) -> Generator[Any, Any, None]:
-    """An office elsewhere: review takes a drawn share of the statutory limit (working days)."""
-    yield from working_days(env, timetable, share_of_limit.sample(rng) * max(limit_working_days, 1))
+def until(env: simpy.Environment, minute: float) -> Generator[Any, Any, None]:
+    """Wait until ``minute`` (no wait when it has passed): the end of the elapsed office span."""
+    yield env.timeout(max(0.0, minute - env.now))
 
 
 def supplement_round(

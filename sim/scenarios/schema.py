@@ -166,6 +166,9 @@ class MatterSettings(Strict):
     mode: CaseMode | None = None
     service_minutes: Distribution | None = None
     review_minutes: Distribution | None = None
+    # elapsed working days 受理 → decision (incl. sign-off), e.g. a local 承诺时限;
+    # default: the matter profile's office_days (sim/data/profiles.toml)
+    office_days: Distribution | None = None
     limit_working_days: Annotated[int, Field(ge=0)] | None = None
     incomplete_share: Share | None = None
 
@@ -173,7 +176,9 @@ class MatterSettings(Strict):
 class WindowProcess(Strict):
     """Reception at the window."""
 
-    # assumption: 15 min mean for formal review, sd 8 (no source found, PARAMETERS.md)
+    # assumption: 15 min mean for formal review, sd 8 (no source found, PARAMETERS.md); with
+    # identity_minutes the shape of a matter's window service, scaled to its profile's
+    # window_minutes unless the demand entry or [matters.X] gives service_minutes
     service_minutes: Distribution = Lognormal(mean=15.0, sd=8.0)
     # assumption: identity verification (身份核验) with an ID reader, 1–3 min
     identity_minutes: Distribution = Uniform(low=1.0, high=3.0)
@@ -183,7 +188,8 @@ class WindowProcess(Strict):
     return_after_days: Distribution = Triangular(low=1.0, mode=2.0, high=5.0)
     # assumption: by the third visit the papers are complete (一次性告知 rule)
     max_visits: Annotated[int, Field(ge=1)] = 3
-    # assumption: helping an applicant file online in the self-service area
+    # assumption: helping an applicant file online in the self-service area (the shape of an
+    # online row's service, scaled to the matter profile's window_minutes)
     assist_minutes: Distribution = Lognormal(mean=10.0, sd=5.0)
 
 
@@ -212,10 +218,10 @@ class MailProcess(Strict):
 class OfficeProcess(Strict):
     """Review at the handling office (substantive review and decision)."""
 
-    # assumption: reviewer effort per case
+    # assumption: reviewer effort per case; its shape is scaled to each matter's profile
+    # office_minutes (sim/matter_process.py) unless [matters.X] review_minutes overrides it.
+    # Offices elsewhere take the profile's office_days (never a share of the limit).
     review_minutes: Distribution = Lognormal(mean=45.0, sd=30.0)
-    # offices elsewhere: review takes this share of the statutory limit (assumption)
-    remote_share_of_limit: Distribution = Triangular(low=0.05, mode=0.25, high=0.8)
     supplement_share: Share = 0.05  # assumption: review asks the applicant for more papers
     supplement_days: Distribution = Triangular(low=1.0, mode=3.0, high=10.0)  # assumption
     max_supplements: Annotated[int, Field(ge=0)] = 2  # assumption: at most two requests
@@ -280,9 +286,8 @@ class Targets(Strict):
 class Trips(Strict):
     """What a case spares the applicant (减跑动)."""
 
-    # assumption: without 跨省通办 the applicant travels home once to apply and once to
-    # collect a paper result; a supplement request would cost one more trip
-    trips_per_case: NonNegative = 2.0
+    # trips saved per case: the matter profile's trips_saved (1, or 2 with a posted result)
+    # plus one per supplement request (sim/outcomes.py)
     # one-way km to the home locality when the geo layer does not give it (assumption)
     home_distance_km: Distribution = Lognormal(mean=600.0, sd=400.0)
     road_factor: Annotated[float, Field(ge=1.0)] = 1.3  # assumption: road km / great-circle km

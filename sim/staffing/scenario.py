@@ -112,7 +112,7 @@ def office_demands(
 ) -> tuple[list[OfficeDemand], list[float], list[MatterReviewLoad]]:
     """Office demands, their review hours per day, and review loads per matter."""
     by_office: dict[int, list[InboundPlan]] = defaultdict(list)
-    for entry in compiled.inbound:
+    for entry in compiled.office_streams:
         by_office[entry.office].append(entry)
     demands: list[OfficeDemand] = []
     hours_per_day: list[float] = []

@@ -11,11 +11,11 @@ ScenarioBuilder = Callable[..., dict[str, Any]]
 
 
 def one_joint_matter_scenario(
-    review_share: dict[str, Any], *, limit: int = 5, **top: Any
+    office_days: dict[str, Any], *, limit: int = 5, **top: Any
 ) -> dict[str, Any]:
-    """One morning window, one joint matter (1-31) whose remote review takes a drawn share
-    of its limit; no repeat visits, no coordination delay, no supplements, instant delivery.
-    ``top`` overrides top-level keys (start_date, days, replications, …)."""
+    """One morning window, one joint matter (1-31) decided by an office elsewhere after
+    ``office_days`` working days (a distribution); no repeat visits, no coordination delay,
+    no supplements, instant delivery. ``top`` overrides top-level keys (start_date, days, …)."""
     return {
         "name": "one joint matter",
         "start_date": "2025-03-03",
@@ -25,11 +25,11 @@ def one_joint_matter_scenario(
         "seed": 11,
         "windows": [{"id": "W1", "clerks": 3, "hours": [["09:00", "12:00"]]}],
         "demand": [{"window": "W1", "matter": "1-31", "per_hour": 4.0, "mode": "joint"}],
-        "matters": {"1-31": {"limit_working_days": limit}},
+        "matters": {"1-31": {"limit_working_days": limit, "office_days": office_days}},
         "process": {
             "window": {"incomplete_share": 0.0},
             "joint": {"coordination_days": {"dist": "deterministic", "value": 0.0}},
-            "office": {"remote_share_of_limit": review_share, "supplement_share": 0.0},
+            "office": {"supplement_share": 0.0},
             "return": {"online_delivery_minutes": {"dist": "deterministic", "value": 0.0}},
         },
         **top,

@@ -34,7 +34,7 @@ def returning_applicants(days: int = 20, incomplete_share: float = 0.1) -> dict[
         "demand": [
             {
                 "window": "W1",
-                "matter": "1-05",
+                "matter": "1-31",  # a matter with papers that can be missing (revisit_possible)
                 "per_hour": 12.0,
                 "service_minutes": {"dist": "exponential", "mean": 12.0},
             }

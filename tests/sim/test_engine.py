@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,6 +164,7 @@ def test_trace_is_written_in_parquet(tmp_path: Path) -> None:
 
 def test_shifts_and_auto_staffing_give_hourly_plans() -> None:
     from sim.compile import compile_scenario
+    from sim.profiles import load_profiles
 
     data = office_scenario(days=15)
     data["windows"] = [
@@ -179,11 +181,13 @@ def test_shifts_and_auto_staffing_give_hourly_plans() -> None:
     compiled = compile_scenario(parse_scenario(data))
     assert compiled.windows[0].clerks[9:17] == (2, 2, 3, 1, 1, 1, 1, 1)
     assert compiled.windows[0].clerks[8] == 0
-    # 20/h × (15 + 2) min ≈ 5.7 Erlangs: Erlang C needs ≥ 7 clerks for 90% within 20 min
+    # 20/h × the profile's window minutes: the fewest clerks Erlang C allows
+    (service,) = compiled.windows[1].row_service
+    assert service.mean == pytest.approx(load_profiles()["1-31"].window_minutes)
     auto = compiled.windows[1].clerks
-    theory = ErlangC(20.0 / 60.0, 17.0, auto[10])
+    theory = ErlangC(20.0 / 60.0, service.mean, auto[10])
     assert theory.share_within(20.0) >= 0.9
-    assert ErlangC(20.0 / 60.0, 17.0, auto[10] - 1).share_within(20.0) < 0.9
+    assert ErlangC(20.0 / 60.0, service.mean, auto[10] - 1).share_within(20.0) < 0.9
     assert auto[3] == 0  # no demand at night
 
 
@@ -201,7 +205,7 @@ def test_friday_before_national_day_end_to_end(joint_scenario: Any) -> None:
     """Handed in Fri 2025-09-26; review takes exactly 5 working days → done Fri Oct 10."""
     # morning window: every case reaches the office before it closes on Friday
     data = joint_scenario(
-        {"dist": "deterministic", "value": 1.0},
+        {"dist": "deterministic", "value": 5.0},
         start_date="2025-09-26",
         days=1,
         drain_days=30,

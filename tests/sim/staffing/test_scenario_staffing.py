@@ -69,3 +69,18 @@ def test_cli_impossible_target_in_a_scenario_is_a_clear_error() -> None:
     result = CliRunner().invoke(app, ["staff", str(DATA / "impossible_target.toml")])
     assert result.exit_code == 2
     assert "targets.wait_share" in result.stderr
+
+
+def test_office_load_counts_cases_from_our_own_windows() -> None:
+    """Our offices decide inbound cases and those our windows accept for them (profiles)."""
+    from sim.compile import compile_scenario
+    from sim.scenarios.loader import load_scenario
+    from sim.staffing.scenario import office_demands
+
+    compiled = compile_scenario(load_scenario("chizhou"))
+    demands, _, _ = office_demands(compiled)
+    staffed = sum(d.cases_per_working_day for d in demands)
+    inbound = sum(e.per_day for e in compiled.inbound)
+    assert compiled.from_windows, "chizhou's windows send cases to our own offices"
+    assert staffed == pytest.approx(sum(e.per_day for e in compiled.office_streams))
+    assert staffed > inbound
