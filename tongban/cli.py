@@ -1,20 +1,24 @@
 """The ``tongban`` command line.
 
 Each area registers its commands from its own module in :mod:`tongban.commands`; this file
-only assembles them and turns :class:`tongban.kernel.errors.InputError` into exit code 2 with a
-one-line message (never a traceback).
+only assembles them and turns :class:`tongban.kernel.errors.InputError` and usage errors
+(a bad option value) into exit code 2 with a one-line message (never a traceback or a
+usage box), and SIGINT/SIGTERM into exit code 130 after cleaning up
+(:mod:`tongban.commands.interrupts`).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from tongban import __version__
+from tongban.commands.interrupts import INTERRUPTED_EXIT_CODE, handle_interrupts
 from tongban.kernel.errors import InputError
 
 
@@ -65,9 +69,25 @@ for _name in COMMAND_MODULES:  # a missing module is an ImportError, never skipp
     importlib.import_module(f"tongban.commands.{_name}").register(app)
 
 
+def _one_line(message: str) -> str:
+    return " ".join(message.replace("Value error, ", "").split())
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: exit 0, 1, 2 (bad input or usage) or 130 (interrupted)."""
+    with handle_interrupts():
+        try:
+            code = app(standalone_mode=False)
+        except typer.TyperException as exc:  # a usage error: one line, not a box
+            format_message = getattr(exc, "format_message", None)
+            text = format_message() if callable(format_message) else str(exc)
+            typer.echo(f"error: {_one_line(str(text))}", err=True)
+            code = getattr(exc, "exit_code", 2)
+        except (KeyboardInterrupt, typer.Abort):
+            code = INTERRUPTED_EXIT_CODE
+        if code == INTERRUPTED_EXIT_CODE:
+            typer.echo("interrupted: stopped, temporary files removed", err=True)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from tongban.commands.options import NumberIn, seed_type
 from tongban.kernel.errors import InputError
 
 geo_app = typer.Typer(
@@ -66,16 +67,17 @@ def transit_command(
     origin: str = typer.Argument(..., help="origin admin code or name (e.g. 341700 or 池州市)"),
     destination: str = typer.Argument(..., help="destination admin code or name"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
-    seed: int = typer.Option(1, "--seed", help="random seed"),
+    seed: int = typer.Option(1, "--seed", parser=seed_type(), help="random seed"),
     samples: int = typer.Option(
-        4000, "--samples", help="Monte Carlo samples (send times 09:00–17:00)"
+        4000,
+        "--samples",
+        parser=NumberIn(whole=True, low=1, high=1_000_000),
+        help="Monte Carlo samples (send times 09:00–17:00)",
     ),
 ) -> None:
     """EMS transit between two units: distance_km, mean/p50/p90 hours, share within 72 h."""
     from geo.ems import default_network
 
-    if not 1 <= samples <= 1_000_000:
-        raise InputError(f"--samples must be in 1..1000000, got {samples}", field="samples")
     summary = default_network().summary(origin, destination, np.random.default_rng(seed), samples)
     record = dataclasses.asdict(summary)
     if as_json:

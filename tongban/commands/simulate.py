@@ -12,6 +12,7 @@ from rich.table import Table
 from sim.results import SimulationResult
 from sim.scenarios.schema import Scenario
 from tongban import pipeline
+from tongban.commands.options import NumberIn, seed_type
 from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
 from tongban.pipeline.folder import check_destination
@@ -104,8 +105,16 @@ def print_summary(result: SimulationResult, out: Path) -> None:
 
 def simulate_command(
     scenario: str = typer.Argument(..., help="Scenario file or shipped name (chizhou, mmc, …)."),
-    replications: int | None = typer.Option(None, "--replications", "-r", help="Replications."),
-    seed: int | None = typer.Option(None, "--seed", "-s", help="Root seed (default: scenario's)."),
+    replications: int | None = typer.Option(
+        None,
+        "--replications",
+        "-r",
+        parser=NumberIn(whole=True, low=1, high="replications"),
+        help="Replications.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
+    ),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
 ) -> None:

@@ -40,7 +40,15 @@ from sim.staffing.roster import ShiftTemplate
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import parametric
 from tongban import pipeline
+from tongban.commands.options import (
+    SERVICE_CV_MAX,
+    SERVICE_MEAN_MAX_MINUTES,
+    STAFF_REPLICATIONS_MAX,
+    NumberIn,
+    seed_type,
+)
 from tongban.kernel.errors import InputError
+from tongban.kernel.limits import check_at_most
 from tongban.pipeline import standalone
 from tongban.pipeline.folder import check_destination
 
@@ -56,6 +64,7 @@ def parse_rates(text: str) -> tuple[float, ...]:
         ) from None
     if not rates or any(r < 0 or r != r or r == float("inf") for r in rates):
         raise InputError("--rates needs at least one hourly rate, each >= 0", field="rates")
+    check_at_most("--rates", max(rates), "per_hour", "arrivals per hour")
     return rates
 
 
@@ -211,17 +220,45 @@ def staff_command(
     ),
     rates: str | None = typer.Option(None, help="Arrivals per opening hour, e.g. 20,45,60."),
     open_at: str = typer.Option("09:00", "--open", help="Opening time (whole hour)."),
-    service_mean: float = typer.Option(10.0, help="Mean service minutes per applicant."),
+    service_mean: float = typer.Option(
+        10.0,
+        parser=NumberIn(whole=False, low=0, high=SERVICE_MEAN_MAX_MINUTES, low_open=True),
+        help="Mean service minutes per applicant.",
+    ),
     service_dist: str = typer.Option(
         "exponential", help="exponential|deterministic|lognormal|gamma"
     ),
-    service_cv: float = typer.Option(1.0, help="Coefficient of variation (lognormal/gamma)."),
-    wait_minutes: float = typer.Option(15.0, help="Target wait in minutes."),
-    wait_share: float = typer.Option(0.8, help="Share of applicants to serve within the wait."),
-    max_clerks: int | None = typer.Option(None, help="Cap on clerks in any hour."),
-    replications: int = typer.Option(1000, help="Replications used by the search."),
-    verify_replications: int = typer.Option(4000, help="Independent verification replications."),
-    seed: int = typer.Option(0, help="Root seed."),
+    service_cv: float = typer.Option(
+        1.0,
+        parser=NumberIn(whole=False, low=0, high=SERVICE_CV_MAX),
+        help="Coefficient of variation (lognormal/gamma).",
+    ),
+    wait_minutes: float = typer.Option(
+        15.0,
+        parser=NumberIn(whole=False, low=0, high="duration_value"),
+        help="Target wait in minutes.",
+    ),
+    wait_share: float = typer.Option(
+        0.8,
+        parser=NumberIn(whole=False, low=0, high=1, low_open=True),
+        help="Share of applicants to serve within the wait.",
+    ),
+    max_clerks: int | None = typer.Option(
+        None,
+        parser=NumberIn(whole=True, low=1, high="clerks"),
+        help="Cap on clerks in any hour.",
+    ),
+    replications: int = typer.Option(
+        1000,
+        parser=NumberIn(whole=True, low=10, high=STAFF_REPLICATIONS_MAX),
+        help="Replications used by the search.",
+    ),
+    verify_replications: int = typer.Option(
+        4000,
+        parser=NumberIn(whole=True, low=10, high=STAFF_REPLICATIONS_MAX),
+        help="Independent verification replications.",
+    ),
+    seed: int = typer.Option(0, parser=seed_type(), help="Root seed."),
     window_id: str = typer.Option("W1", help="Window id for the output files."),
     day_type: str = typer.Option("workday", help="Day type label for the output files."),
     level: bool = typer.Option(False, "--level", help="One clerk count for the whole day."),
@@ -254,6 +291,19 @@ def staff_command(
     open_hour = parse_open_hour(open_at)
     if open_hour + len(rate_values) > 24:
         raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
+    # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
+    check_at_most(
+        "--rates × --service-mean offered load",
+        max(rate_values) * service_mean / 60.0,
+        "clerks",
+        "erlangs",
+    )
+    # applicants simulated by the search and the verification, estimated before any work
+    check_at_most(
+        "--rates × (--replications + --verify-replications) simulated applicants",
+        sum(rate_values) * (replications + verify_replications),
+        "expected_cases",
+    )
     dist_cv = 0.0 if service_dist == "deterministic" else service_cv
     service = parametric(service_dist, service_mean, dist_cv)
     target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
