@@ -107,19 +107,19 @@ def register(app: typer.Typer) -> None:
             raise InputError("give a SCENARIO or --instance FILE", field="scenario")
         from tongban import pipeline
         from tongban.pipeline import standalone
-        from tongban.pipeline.folder import check_destination
+        from tongban.pipeline.folder import reserved
 
         folder = out or Path("report")
-        check_destination(folder)
-        plan = standalone.plan_routes(
-            pipeline.load(scenario),
-            waiting_weight=waiting_weight,
-            seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
-            seed=seed,
-            iterations=iterations,
-        )
-        summary: dict[str, object] = {"out": str(folder), **plan.summary()}
-        standalone.write_routes(plan, folder, summary)
+        with reserved(folder):  # checked and held (one writer) before any work
+            plan = standalone.plan_routes(
+                pipeline.load(scenario),
+                waiting_weight=waiting_weight,
+                seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
+                seed=seed,
+                iterations=iterations,
+            )
+            summary: dict[str, object] = {"out": str(folder), **plan.summary()}
+            standalone.write_routes(plan, folder, summary)
         if as_json:
             typer.echo(json.dumps(summary))
             return

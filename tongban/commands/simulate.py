@@ -15,7 +15,7 @@ from tongban import pipeline
 from tongban.commands.options import NumberIn, seed_type
 from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
-from tongban.pipeline.folder import check_destination
+from tongban.pipeline.folder import check_destination, reserved
 from tongban.pipeline.report import write_report
 from tongban.pipeline.stages import check_options, now, run_prepared, simulation_only
 
@@ -43,7 +43,7 @@ def execute(
 ) -> pipeline.RunResult:
     """Run (all stages, or the simulation alone) and write the report folder atomically."""
     started = now()
-    with stage_progress(scenario.name) as progress:
+    with reserved(out), stage_progress(scenario.name) as progress:
         prepared = (
             pipeline.prepare(scenario, options, progress)
             if stages

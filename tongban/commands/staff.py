@@ -27,6 +27,7 @@ asks for one clerk count for the whole day instead of an hourly plan.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ from tongban.commands.options import (
 from tongban.kernel.errors import InputError
 from tongban.kernel.limits import check_at_most
 from tongban.pipeline import standalone
-from tongban.pipeline.folder import check_destination
+from tongban.pipeline.folder import reserved
 
 
 def parse_rates(text: str) -> tuple[float, ...]:
@@ -279,43 +280,46 @@ def staff_command(
         level_plan=level,
         seed=seed,
     )
-    if out is not None:
-        check_destination(out)
-    if scenario is not None:
-        report = standalone.staff(pipeline.load(scenario), settings, only_auto=auto_only)
-        _emit(report, out, as_json)
-        return
-    if rates is None:
-        raise InputError("give a SCENARIO or --rates (arrivals per opening hour)", field="rates")
-    rate_values = parse_rates(rates)
-    open_hour = parse_open_hour(open_at)
-    if open_hour + len(rate_values) > 24:
-        raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
-    # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
-    check_at_most(
-        "--rates × --service-mean offered load",
-        max(rate_values) * service_mean / 60.0,
-        "clerks",
-        "erlangs",
-    )
-    # applicants simulated by the search and the verification, estimated before any work
-    check_at_most(
-        "--rates × (--replications + --verify-replications) simulated applicants",
-        sum(rate_values) * (replications + verify_replications),
-        "expected_cases",
-    )
-    dist_cv = 0.0 if service_dist == "deterministic" else service_cv
-    service = parametric(service_dist, service_mean, dist_cv)
-    target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
-    demand = WindowDayDemand(
-        window_id=window_id,
-        day_type=day_type,
-        open_hour=open_hour,
-        rates_per_hour=rate_values,
-        service=service,
-        part_time=part_time,
-    )
-    _emit(staff_all([demand], target, settings), out, as_json)
+    with ExitStack() as stack:
+        if out is not None:  # one writer per folder, held for the whole command
+            stack.enter_context(reserved(out))
+        if scenario is not None:
+            report = standalone.staff(pipeline.load(scenario), settings, only_auto=auto_only)
+            _emit(report, out, as_json)
+            return
+        if rates is None:
+            raise InputError(
+                "give a SCENARIO or --rates (arrivals per opening hour)", field="rates"
+            )
+        rate_values = parse_rates(rates)
+        open_hour = parse_open_hour(open_at)
+        if open_hour + len(rate_values) > 24:
+            raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
+        # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
+        check_at_most(
+            "--rates × --service-mean offered load",
+            max(rate_values) * service_mean / 60.0,
+            "clerks",
+            "erlangs",
+        )
+        # applicants simulated by the search and the verification, estimated before any work
+        check_at_most(
+            "--rates × (--replications + --verify-replications) simulated applicants",
+            sum(rate_values) * (replications + verify_replications),
+            "expected_cases",
+        )
+        dist_cv = 0.0 if service_dist == "deterministic" else service_cv
+        service = parametric(service_dist, service_mean, dist_cv)
+        target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
+        demand = WindowDayDemand(
+            window_id=window_id,
+            day_type=day_type,
+            open_hour=open_hour,
+            rates_per_hour=rate_values,
+            service=service,
+            part_time=part_time,
+        )
+        _emit(staff_all([demand], target, settings), out, as_json)
 
 
 def _emit(report: StaffingReport, out: Path | None, as_json: bool) -> None:
