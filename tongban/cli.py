@@ -22,6 +22,12 @@ from tongban.commands.interrupts import INTERRUPTED_EXIT_CODE, handle_interrupts
 from tongban.kernel.errors import InputError
 
 
+def _echo_usage_error(exc: Exception) -> None:
+    format_message = getattr(exc, "format_message", None)
+    text = str(format_message() if callable(format_message) else exc)
+    typer.echo(f"error: {' '.join(text.replace('Value error, ', '').split())}", err=True)
+
+
 class _Group(TyperGroup):
     """Root group: bad input anywhere below ends as one line on stderr and exit code 2."""
 
@@ -31,6 +37,9 @@ class _Group(TyperGroup):
         except InputError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from None
+        except typer.TyperException as exc:  # a bad option value: one line, not a box
+            _echo_usage_error(exc)
+            raise typer.Exit(code=getattr(exc, "exit_code", 2)) from None
 
 
 app = typer.Typer(
@@ -69,19 +78,13 @@ for _name in COMMAND_MODULES:  # a missing module is an ImportError, never skipp
     importlib.import_module(f"tongban.commands.{_name}").register(app)
 
 
-def _one_line(message: str) -> str:
-    return " ".join(message.replace("Value error, ", "").split())
-
-
 def main() -> None:
     """Console-script entry point: exit 0, 1, 2 (bad input or usage) or 130 (interrupted)."""
     with handle_interrupts():
         try:
             code = app(standalone_mode=False)
-        except typer.TyperException as exc:  # a usage error: one line, not a box
-            format_message = getattr(exc, "format_message", None)
-            text = format_message() if callable(format_message) else str(exc)
-            typer.echo(f"error: {_one_line(str(text))}", err=True)
+        except typer.TyperException as exc:  # a usage error at the root: one line, not a box
+            _echo_usage_error(exc)
             code = getattr(exc, "exit_code", 2)
         except (KeyboardInterrupt, typer.Abort):
             code = INTERRUPTED_EXIT_CODE

@@ -33,6 +33,7 @@ SCENARIO = REPO / "tests" / "data" / "golden" / "chizhou_small.toml"
 CLI = "from tongban.cli import main; main()"
 TIME_BOUND_S = 120.0
 EARLIER = {"summary.json", "earlier.csv"}
+LOCK_WAIT_S = [60.0]  # how long to wait for a run to take its folder's lock
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def wait_for(check: Callable[[], bool], seconds: float = 60.0) -> None:
 
 
 def interrupt_at(stage: float | str, sig: int, *command: str) -> Callable[[Case], Outcome]:
-    """Send ``sig`` after ``stage`` seconds, or once the simulation's trace folder exists."""
+    """Send ``sig`` ``stage`` seconds into the run, or once its trace folder exists."""
 
     def run(case: Case) -> Outcome:
         case.earlier_report()
@@ -153,7 +154,9 @@ def interrupt_at(stage: float | str, sig: int, *command: str) -> Callable[[Case]
         if isinstance(stage, str):  # "simulation": its scratch trace folder is there
             wait_for(lambda: any((case.work / "tmp").glob("tongban-trace-*")))
             time.sleep(0.3)
-        else:
+        else:  # seconds after the run took its folder (code without a lock: see main)
+            lock = case.work / ".rep.lock"
+            wait_for(lambda: lock.exists() or process.poll() is not None, LOCK_WAIT_S[0])
             time.sleep(stage)
         process.send_signal(sig)
         done = finish(process)
@@ -302,10 +305,10 @@ def fault_cases() -> dict[str, Callable[[Case], Outcome]]:
         "kill9_between_renames": kill9_between_renames,
         "interrupted_swap_left_on_disk": interrupted_swap_left_on_disk,
         "concurrent_runs": concurrent_runs,
-        "sigint_during_routing": interrupt_at(2.5, signal.SIGINT, *run),
-        "sigint_during_staffing": interrupt_at(9.0, signal.SIGINT, *run),
+        "sigint_during_routing": interrupt_at(0.5, signal.SIGINT, *run),
+        "sigint_during_staffing": interrupt_at(6.0, signal.SIGINT, *run),
         "sigint_during_simulation": interrupt_at("simulation", signal.SIGINT, *simulate),
-        "sigterm_during_routing": interrupt_at(2.5, signal.SIGTERM, *run),
+        "sigterm_during_routing": interrupt_at(0.5, signal.SIGTERM, *run),
         "sigterm_during_simulation": interrupt_at("simulation", signal.SIGTERM, *simulate),
         "disk_full": disk_full,
         "formula_cells": formula_cells,
@@ -328,6 +331,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", type=Path, default=REPO)
     root = parser.parse_args().root.resolve()
+    if root != REPO:  # code from before the lock: interrupt 4 s in instead
+        LOCK_WAIT_S[0] = 4.0
     counts: Counter[str] = Counter()
     for name, case in sorted(CASES.items()):
         with tempfile.TemporaryDirectory() as work:

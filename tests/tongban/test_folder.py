@@ -92,6 +92,7 @@ def test_formula_cells_are_escaped_but_negative_numbers_are_not(tmp_path: Path) 
         "'\tx,1",
     ]
     assert safe_cell("-3") == "-3" and safe_cell("-x") == "'-x" and safe_cell("a=b") == "a=b"
+    assert safe_cell("-") == "-"
 
 
 @pytest.mark.parametrize(

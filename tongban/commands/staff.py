@@ -65,7 +65,6 @@ def parse_rates(text: str) -> tuple[float, ...]:
         ) from None
     if not rates or any(r < 0 or r != r or r == float("inf") for r in rates):
         raise InputError("--rates needs at least one hourly rate, each >= 0", field="rates")
-    check_at_most("--rates", max(rates), "per_hour", "arrivals per hour")
     return rates
 
 
@@ -295,6 +294,12 @@ def staff_command(
         open_hour = parse_open_hour(open_at)
         if open_hour + len(rate_values) > 24:
             raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
+        # applicants simulated by the search and the verification, estimated before any work
+        check_at_most(
+            "--rates × (--replications + --verify-replications) simulated applicants",
+            sum(rate_values) * (replications + verify_replications),
+            "expected_cases",
+        )
         # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
         check_at_most(
             "--rates × --service-mean offered load",
@@ -302,12 +307,7 @@ def staff_command(
             "clerks",
             "erlangs",
         )
-        # applicants simulated by the search and the verification, estimated before any work
-        check_at_most(
-            "--rates × (--replications + --verify-replications) simulated applicants",
-            sum(rate_values) * (replications + verify_replications),
-            "expected_cases",
-        )
+        check_at_most("--rates", max(rate_values), "per_hour", "arrivals per hour")
         dist_cv = 0.0 if service_dist == "deterministic" else service_cv
         service = parametric(service_dist, service_mean, dist_cv)
         target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)

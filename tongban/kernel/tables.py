@@ -53,9 +53,10 @@ def safe_cell(text: str) -> str:
     """``text``, with a leading ``'`` when a spreadsheet would read it as a formula.
 
     Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are escaped
-    (an id ``=HYPERLINK(...)`` stays text); plain numbers such as ``-1.5`` are left alone.
+    (an id ``=HYPERLINK(...)`` stays text); plain numbers such as ``-1.5`` and a lone ``-``
+    (no value) are left alone.
     """
-    if not text.startswith(FORMULA_STARTS):
+    if not text.startswith(FORMULA_STARTS) or text == "-":  # a lone "-" means "none"
         return text
     try:
         float(text)
