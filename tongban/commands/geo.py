@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
 import typer
 
+from tongban.commands.options import NumberIn, seed_type
 from tongban.kernel.errors import InputError
 
 geo_app = typer.Typer(
@@ -32,11 +37,40 @@ def _levels(text: str | None) -> tuple[str, ...] | None:
 
 
 def _out_path(out: Path, suffixes: tuple[str, ...]) -> Path:
+    """``--out`` checked before any work: the right suffix, not a folder, a writable place."""
     if out.suffix.lower() not in suffixes:
         raise InputError(f"--out {str(out)!r} must end with {' or '.join(suffixes)}", field="out")
-    if not out.parent.exists():
+    if out.is_dir() or (out.exists() and not out.is_file()):
+        raise InputError(f"--out {str(out)!r} exists and is not a file", field="out")
+    if not out.parent.is_dir():
         raise InputError(f"--out: directory {str(out.parent)!r} does not exist", field="out")
+    try:  # a probe file where the output will go: read-only places fail here, not later
+        handle, probe = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".probe", dir=out.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
     return out
+
+
+def _cannot_write(out: Path, exc: OSError) -> InputError:
+    return InputError(
+        f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})", field="out"
+    )
+
+
+@contextmanager
+def _written(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target``, renamed onto it when the writing succeeded."""
+    temporary = target.with_name(f".{target.stem}-{os.getpid()}.tmp{target.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    finally:
+        with suppress(OSError):
+            temporary.unlink()
 
 
 @geo_app.command("windows")
@@ -57,7 +91,8 @@ def windows_command(
 
     target = _out_path(out, (".geojson", ".json"))
     frame = windows_for(locality, _levels(levels), user_windows)
-    frame.to_file(target, driver="GeoJSON")
+    with _written(target) as temporary:
+        frame.to_file(temporary, driver="GeoJSON")
     typer.echo(f"wrote {len(frame)} windows to {target}")
 
 
@@ -66,16 +101,17 @@ def transit_command(
     origin: str = typer.Argument(..., help="origin admin code or name (e.g. 341700 or 池州市)"),
     destination: str = typer.Argument(..., help="destination admin code or name"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
-    seed: int = typer.Option(1, "--seed", help="random seed"),
+    seed: int = typer.Option(1, "--seed", parser=seed_type(), help="random seed"),
     samples: int = typer.Option(
-        4000, "--samples", help="Monte Carlo samples (send times 09:00–17:00)"
+        4000,
+        "--samples",
+        parser=NumberIn(whole=True, low=1, high=1_000_000),
+        help="Monte Carlo samples (send times 09:00–17:00)",
     ),
 ) -> None:
     """EMS transit between two units: distance_km, mean/p50/p90 hours, share within 72 h."""
     from geo.ems import default_network
 
-    if not 1 <= samples <= 1_000_000:
-        raise InputError(f"--samples must be in 1..1000000, got {samples}", field="samples")
     summary = default_network().summary(origin, destination, np.random.default_rng(seed), samples)
     record = dataclasses.asdict(summary)
     if as_json:
@@ -99,8 +135,9 @@ def map_command(
 
     target = _out_path(out, (".png",))
     get_locality(locality)
-    path = draw_locality_map(locality, target, _levels(levels))
-    typer.echo(f"wrote {path}")
+    with _written(target) as temporary:
+        draw_locality_map(locality, temporary, _levels(levels))
+    typer.echo(f"wrote {target}")
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,12 @@ from pathlib import Path
 
 import typer
 
+from tongban.commands.options import (
+    NumberIn,
+    seed_type,
+    solver_iterations_type,
+    solver_seconds_type,
+)
 from tongban.kernel.errors import InputError
 
 
@@ -69,27 +75,28 @@ def register(app: typer.Typer) -> None:
         seconds: float | None = typer.Option(
             None,
             "--seconds",
+            parser=solver_seconds_type(),
             help="Time limit per solve: default 30 for --instance, 2 per slot VRP for SCENARIO "
             "(no default time limit with --iterations).",
         ),
         iterations: int | None = typer.Option(
             None,
             "--iterations",
+            parser=solver_iterations_type(),
             help="Deterministic iteration/solution limit; alone, it makes the run reproducible.",
         ),
         backend: str = typer.Option("auto", "--backend", help="auto, pyvrp, ortools, portfolio"),
-        seed: int = typer.Option(0, "--seed", help="Solver seed."),
+        seed: int = typer.Option(0, "--seed", parser=seed_type(), help="Solver seed."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         out: Path | None = typer.Option(None, "--out", help="Output folder for SCENARIO."),
         waiting_weight: float | None = typer.Option(
-            None, "--waiting-weight", help="Cost per parcel waiting-hour (default: scenario's)."
+            None,
+            "--waiting-weight",
+            parser=NumberIn(whole=False, low=0, high="multiplier"),
+            help="Cost per parcel waiting-hour (default: scenario's).",
         ),
     ) -> None:
         """Plan EMS pickups and routes, or solve a benchmark instance."""
-        if seconds is not None and not seconds > 0:
-            raise InputError(f"--seconds must be > 0, got {seconds}", field="seconds")
-        if iterations is not None and iterations < 1:
-            raise InputError(f"--iterations must be >= 1, got {iterations}", field="iterations")
         if instance is not None:
             if scenario is not None:
                 raise InputError("give either SCENARIO or --instance, not both", field="instance")
@@ -100,19 +107,19 @@ def register(app: typer.Typer) -> None:
             raise InputError("give a SCENARIO or --instance FILE", field="scenario")
         from tongban import pipeline
         from tongban.pipeline import standalone
-        from tongban.pipeline.folder import check_destination
+        from tongban.pipeline.folder import reserved
 
         folder = out or Path("report")
-        check_destination(folder)
-        plan = standalone.plan_routes(
-            pipeline.load(scenario),
-            waiting_weight=waiting_weight,
-            seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
-            seed=seed,
-            iterations=iterations,
-        )
-        summary: dict[str, object] = {"out": str(folder), **plan.summary()}
-        standalone.write_routes(plan, folder, summary)
+        with reserved(folder):  # checked and held (one writer) before any work
+            plan = standalone.plan_routes(
+                pipeline.load(scenario),
+                waiting_weight=waiting_weight,
+                seconds=seconds or 2.0,  # plan_scenario drops it when iterations is given
+                seed=seed,
+                iterations=iterations,
+            )
+            summary: dict[str, object] = {"out": str(folder), **plan.summary()}
+            standalone.write_routes(plan, folder, summary)
         if as_json:
             typer.echo(json.dumps(summary))
             return

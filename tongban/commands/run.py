@@ -26,6 +26,7 @@ from pathlib import Path
 import typer
 
 from tongban import pipeline
+from tongban.commands.options import NumberIn, seed_type, solver_iterations_type
 from tongban.commands.simulate import execute, load_checked, print_summary
 
 logger = logging.getLogger(__name__)
@@ -35,17 +36,27 @@ DEFAULT_SCENARIO = "chizhou"
 
 def run_command(
     scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Scenario file or shipped name."),
-    replications: int | None = typer.Option(None, "--replications", "-r", help="Replications."),
-    seed: int | None = typer.Option(None, "--seed", "-s", help="Root seed (default: scenario's)."),
+    replications: int | None = typer.Option(
+        None,
+        "--replications",
+        "-r",
+        parser=NumberIn(whole=True, low=1, high="replications"),
+        help="Replications.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
+    ),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     waiting_weight: float | None = typer.Option(
         None,
         "--waiting-weight",
+        parser=NumberIn(whole=False, low=0, high="multiplier"),
         help="Routing: yuan per parcel waiting-hour (default: the routing stage's, 3).",
     ),
     route_iterations: int = typer.Option(
         500,
         "--route-iterations",
+        parser=solver_iterations_type(),
         help="Routing: solver iterations per slot VRP (an iteration limit keeps runs "
         "reproducible; a time limit would not).",
     ),

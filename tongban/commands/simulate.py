@@ -12,9 +12,10 @@ from rich.table import Table
 from sim.results import SimulationResult
 from sim.scenarios.schema import Scenario
 from tongban import pipeline
+from tongban.commands.options import NumberIn, seed_type
 from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
-from tongban.pipeline.folder import check_destination
+from tongban.pipeline.folder import check_destination, reserved
 from tongban.pipeline.report import write_report
 from tongban.pipeline.stages import check_options, now, run_prepared, simulation_only
 
@@ -42,7 +43,7 @@ def execute(
 ) -> pipeline.RunResult:
     """Run (all stages, or the simulation alone) and write the report folder atomically."""
     started = now()
-    with stage_progress(scenario.name) as progress:
+    with reserved(out), stage_progress(scenario.name) as progress:
         prepared = (
             pipeline.prepare(scenario, options, progress)
             if stages
@@ -104,8 +105,16 @@ def print_summary(result: SimulationResult, out: Path) -> None:
 
 def simulate_command(
     scenario: str = typer.Argument(..., help="Scenario file or shipped name (chizhou, mmc, …)."),
-    replications: int | None = typer.Option(None, "--replications", "-r", help="Replications."),
-    seed: int | None = typer.Option(None, "--seed", "-s", help="Root seed (default: scenario's)."),
+    replications: int | None = typer.Option(
+        None,
+        "--replications",
+        "-r",
+        parser=NumberIn(whole=True, low=1, high="replications"),
+        help="Replications.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
+    ),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
 ) -> None:

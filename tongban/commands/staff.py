@@ -27,6 +27,7 @@ asks for one clerk count for the whole day instead of an hourly plan.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,17 @@ from sim.staffing.roster import ShiftTemplate
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import parametric
 from tongban import pipeline
+from tongban.commands.options import (
+    SERVICE_CV_MAX,
+    SERVICE_MEAN_MAX_MINUTES,
+    STAFF_REPLICATIONS_MAX,
+    NumberIn,
+    seed_type,
+)
 from tongban.kernel.errors import InputError
+from tongban.kernel.limits import check_at_most
 from tongban.pipeline import standalone
-from tongban.pipeline.folder import check_destination
+from tongban.pipeline.folder import reserved
 
 
 def parse_rates(text: str) -> tuple[float, ...]:
@@ -211,17 +220,45 @@ def staff_command(
     ),
     rates: str | None = typer.Option(None, help="Arrivals per opening hour, e.g. 20,45,60."),
     open_at: str = typer.Option("09:00", "--open", help="Opening time (whole hour)."),
-    service_mean: float = typer.Option(10.0, help="Mean service minutes per applicant."),
+    service_mean: float = typer.Option(
+        10.0,
+        parser=NumberIn(whole=False, low=0, high=SERVICE_MEAN_MAX_MINUTES, low_open=True),
+        help="Mean service minutes per applicant.",
+    ),
     service_dist: str = typer.Option(
         "exponential", help="exponential|deterministic|lognormal|gamma"
     ),
-    service_cv: float = typer.Option(1.0, help="Coefficient of variation (lognormal/gamma)."),
-    wait_minutes: float = typer.Option(15.0, help="Target wait in minutes."),
-    wait_share: float = typer.Option(0.8, help="Share of applicants to serve within the wait."),
-    max_clerks: int | None = typer.Option(None, help="Cap on clerks in any hour."),
-    replications: int = typer.Option(1000, help="Replications used by the search."),
-    verify_replications: int = typer.Option(4000, help="Independent verification replications."),
-    seed: int = typer.Option(0, help="Root seed."),
+    service_cv: float = typer.Option(
+        1.0,
+        parser=NumberIn(whole=False, low=0, high=SERVICE_CV_MAX),
+        help="Coefficient of variation (lognormal/gamma).",
+    ),
+    wait_minutes: float = typer.Option(
+        15.0,
+        parser=NumberIn(whole=False, low=0, high="duration_value"),
+        help="Target wait in minutes.",
+    ),
+    wait_share: float = typer.Option(
+        0.8,
+        parser=NumberIn(whole=False, low=0, high=1, low_open=True),
+        help="Share of applicants to serve within the wait.",
+    ),
+    max_clerks: int | None = typer.Option(
+        None,
+        parser=NumberIn(whole=True, low=1, high="clerks"),
+        help="Cap on clerks in any hour.",
+    ),
+    replications: int = typer.Option(
+        1000,
+        parser=NumberIn(whole=True, low=10, high=STAFF_REPLICATIONS_MAX),
+        help="Replications used by the search.",
+    ),
+    verify_replications: int = typer.Option(
+        4000,
+        parser=NumberIn(whole=True, low=10, high=STAFF_REPLICATIONS_MAX),
+        help="Independent verification replications.",
+    ),
+    seed: int = typer.Option(0, parser=seed_type(), help="Root seed."),
     window_id: str = typer.Option("W1", help="Window id for the output files."),
     day_type: str = typer.Option("workday", help="Day type label for the output files."),
     level: bool = typer.Option(False, "--level", help="One clerk count for the whole day."),
@@ -242,30 +279,47 @@ def staff_command(
         level_plan=level,
         seed=seed,
     )
-    if out is not None:
-        check_destination(out)
-    if scenario is not None:
-        report = standalone.staff(pipeline.load(scenario), settings, only_auto=auto_only)
-        _emit(report, out, as_json)
-        return
-    if rates is None:
-        raise InputError("give a SCENARIO or --rates (arrivals per opening hour)", field="rates")
-    rate_values = parse_rates(rates)
-    open_hour = parse_open_hour(open_at)
-    if open_hour + len(rate_values) > 24:
-        raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
-    dist_cv = 0.0 if service_dist == "deterministic" else service_cv
-    service = parametric(service_dist, service_mean, dist_cv)
-    target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
-    demand = WindowDayDemand(
-        window_id=window_id,
-        day_type=day_type,
-        open_hour=open_hour,
-        rates_per_hour=rate_values,
-        service=service,
-        part_time=part_time,
-    )
-    _emit(staff_all([demand], target, settings), out, as_json)
+    with ExitStack() as stack:
+        if out is not None:  # one writer per folder, held for the whole command
+            stack.enter_context(reserved(out))
+        if scenario is not None:
+            report = standalone.staff(pipeline.load(scenario), settings, only_auto=auto_only)
+            _emit(report, out, as_json)
+            return
+        if rates is None:
+            raise InputError(
+                "give a SCENARIO or --rates (arrivals per opening hour)", field="rates"
+            )
+        rate_values = parse_rates(rates)
+        open_hour = parse_open_hour(open_at)
+        if open_hour + len(rate_values) > 24:
+            raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
+        # applicants simulated by the search and the verification, estimated before any work
+        check_at_most(
+            "--rates × (--replications + --verify-replications) simulated applicants",
+            sum(rate_values) * (replications + verify_replications),
+            "expected_cases",
+        )
+        # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
+        check_at_most(
+            "--rates × --service-mean offered load",
+            max(rate_values) * service_mean / 60.0,
+            "clerks",
+            "erlangs",
+        )
+        check_at_most("--rates", max(rate_values), "per_hour", "arrivals per hour")
+        dist_cv = 0.0 if service_dist == "deterministic" else service_cv
+        service = parametric(service_dist, service_mean, dist_cv)
+        target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)
+        demand = WindowDayDemand(
+            window_id=window_id,
+            day_type=day_type,
+            open_hour=open_hour,
+            rates_per_hour=rate_values,
+            service=service,
+            part_time=part_time,
+        )
+        _emit(staff_all([demand], target, settings), out, as_json)
 
 
 def _emit(report: StaffingReport, out: Path | None, as_json: bool) -> None:

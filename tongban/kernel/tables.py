@@ -9,6 +9,8 @@ declared where the row type is defined:
   routing and staffing files, kept so reports stay byte-identical);
 - a field's ``metadata={"format": SPEC}`` formats that column with ``format(value, SPEC)``
   (see :func:`formatted`).
+
+Every cell a spreadsheet would read as a formula is escaped (see :func:`safe_cell`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,25 @@ def excel_cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """``text``, with a leading ``'`` when a spreadsheet would read it as a formula.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are escaped
+    (an id ``=HYPERLINK(...)`` stays text); plain numbers such as ``-1.5`` and a lone ``-``
+    (no value) are left alone.
+    """
+    if not text.startswith(FORMULA_STARTS) or text == "-":  # a lone "-" means "none"
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
 def csv_columns(row_type: type) -> list[str]:
     """The column names of a row dataclass."""
     return [f.name for f in dataclasses.fields(row_type)]
@@ -63,7 +84,7 @@ def write_csv(path: Path, row_type: type, rows: Sequence[Any]) -> Path:
         for row in rows:
             writer.writerow(
                 [
-                    plain(value) if spec is None else format(value, spec)
+                    safe_cell(plain(value) if spec is None else format(value, spec))
                     for value, spec in zip(
                         (getattr(row, f.name) for f in fields), specs, strict=True
                     )
