@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim import results as result_types
-from sim.results import SimulationResult
+from sim.results import MIN_CASES_TO_JUDGE, SimulationResult
 
 ROW_TYPES: dict[str, type] = {  # file stem → row type (the SimulationResult attribute)
     "turnaround": result_types.TurnaroundRow,
@@ -45,4 +45,18 @@ def summary_dict(result: SimulationResult, version: str) -> dict[str, Any]:
         "warmup_days": result.warmup_days,
         "accounting": [dataclasses.asdict(a) for a in result.accounting],
         "notes": result.notes,
+        "judging": _judging(result),
+    }
+
+
+def _judging(result: SimulationResult) -> dict[str, Any]:
+    """Which matters have enough cases to judge, and which of those miss their limit."""
+    judged, left_out = result.judged_matters()
+    return {
+        "min_cases_all_replications": MIN_CASES_TO_JUDGE,
+        "matters_judged": len(judged),
+        "matters_left_out_too_few_cases": left_out,
+        "matters_below_90pct_within_limit": sorted(
+            r.matter_id for r in judged if r.within_limit_share < 0.9
+        ),
     }

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Fewest cases (over all replications) that let a matter's within-limit share be judged:
+# with 20 cases a share of 0.9 has a binomial standard error of about 0.07.
+MIN_CASES_TO_JUDGE = 20
+
 
 @dataclass(frozen=True)
 class TurnaroundRow:
@@ -144,6 +148,24 @@ class SimulationResult:
     def cases(self) -> float:
         """Cases created per replication (the mean over replications)."""
         return self.cases_all_replications / self.replications if self.replications else 0.0
+
+    def judged_matters(
+        self, min_cases: int = MIN_CASES_TO_JUDGE
+    ) -> tuple[list[TurnaroundRow], int]:
+        """Matters with enough cases to judge against their limit, and how many were left out.
+
+        A matter is judged when at least ``min_cases`` of its cases (over all replications)
+        finished in the statistics period; a share from 0.5 cases per replication says
+        nothing. Matters without any case are neither judged nor counted as left out.
+        """
+        judged, left_out = [], 0
+        for row in self.turnaround:
+            total = row.cases * self.replications
+            if total >= min_cases - 1e-9:
+                judged.append(row)
+            elif total > 0:
+                left_out += 1
+        return judged, left_out
 
     @property
     def censored(self) -> int:

@@ -73,3 +73,21 @@ def test_office_arrivals_per_day_are_per_working_day() -> None:
     total = sum(row.arrivals_per_working_day for row in office_rows)
     # inbound demand: 30 cases per working day over the two offices (chizhou.toml)
     assert total == pytest.approx(30.0, rel=0.1)
+
+
+def test_matters_with_too_few_cases_are_left_out_of_the_judgement() -> None:
+    from sim.results import SimulationResult, TurnaroundRow
+
+    def row(matter_id: str, cases: float) -> TurnaroundRow:
+        nan = float("nan")
+        return TurnaroundRow(matter_id, matter_id, "proxy", cases, *[nan] * 5, 3, 0.5, nan,
+                             nan, nan)  # fmt: skip
+
+    result = SimulationResult(
+        "s", 1, 4, 10, 0.0, "", "", [row("a", 5.0), row("b", 4.9), row("c", 0.0)],
+        [], [], [], [], [], [], [],
+    )  # fmt: skip
+    judged, left_out = result.judged_matters()
+    assert [r.matter_id for r in judged] == ["a"]  # 5 × 4 = 20 cases: enough
+    assert left_out == 1  # b: 19.6 cases; c: no case at all is not "left out"
+    assert result.judged_matters(min_cases=19)[1] == 0

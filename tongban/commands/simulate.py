@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.results import SimulationResult
+from sim.results import MIN_CASES_TO_JUDGE, SimulationResult
 from sim.scenarios.schema import Scenario
 from tongban import pipeline
 from tongban.commands.options import NumberIn, seed_type
@@ -88,11 +88,12 @@ def print_summary(result: SimulationResult, out: Path) -> None:
             f"{row.utilisation:.3f}",
         )
     console.print(table)
-    late = sorted(
-        (r for r in result.turnaround if r.cases > 0),
-        key=lambda r: (r.within_limit_share, r.end_to_end_within_limit_share),
-    )[:5]
-    console.print("matters furthest from their statutory limit (working days):")
+    judged, left_out = result.judged_matters()
+    late = sorted(judged, key=lambda r: (r.within_limit_share, r.end_to_end_within_limit_share))[:5]
+    console.print(
+        f"matters furthest from their statutory limit (working days), among {len(judged)} "
+        f"with ≥ {MIN_CASES_TO_JUDGE} cases; {left_out} matters with fewer cases left out:"
+    )
     for matter in late:
         console.print(
             f"  {matter.matter_id} {matter.matter_name}: hand-in to result "
