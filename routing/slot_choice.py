@@ -207,6 +207,9 @@ def choose_schedules(
     )
     model.minimize(int(tie_range + 1) * primary + cp_model.LinearExpr.sum(tie_break))
     solver = cp_model.CpSolver()
+    # Leave SIGINT to the application (CP-SAT would otherwise take it for the solve and
+    # reset it to the default action afterwards; the CLI turns it into a clean exit 130).
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     limit = deterministic_limit

@@ -210,6 +210,9 @@ def solve_roster(
         sum(round(t.unit_cost * COST_SCALE) * n for n, t in zip(counts, templates, strict=True))
     )
     solver = cp_model.CpSolver()
+    # Leave SIGINT to the application (CP-SAT would otherwise take it for the solve and
+    # reset it to the default action afterwards; the CLI turns it into a clean exit 130).
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.max_time_in_seconds = time_limit_seconds
     solver.parameters.num_workers = workers
     status = solver.solve(model)

@@ -9,9 +9,9 @@ Two libraries would otherwise take the signal away:
 
 * CP-SAT installs its own SIGINT handler during a solve (a Ctrl-C only stops that search,
   silently, and the run goes on) and leaves SIGINT at the default action afterwards (the
-  next Ctrl-C kills the process with nothing cleaned up). :func:`handle_interrupts` sets
-  ``catch_sigint_signal = False`` on every CP-SAT solve of the process, so the signal
-  always reaches the handler here;
+  next Ctrl-C kills the process with nothing cleaned up): every CP-SAT solve of the
+  project (``sim.staffing.roster``, ``routing.slot_choice``) sets
+  ``catch_sigint_signal = False``, so the signal always reaches the handler here;
 * :func:`rearm` reinstalls the handlers (cheap; the progress bar calls it at every step)
   in case any other native code replaced them.
 """
@@ -19,10 +19,9 @@ Two libraries would otherwise take the signal away:
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 INTERRUPTED_EXIT_CODE = 130
@@ -44,40 +43,15 @@ def rearm() -> None:
             signal.signal(sig, _on_signal)
 
 
-def _cp_sat_without_sigint() -> Callable[[], None]:
-    """Make every CP-SAT solve leave SIGINT to this process; return the undo."""
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError:  # pragma: no cover - OR-Tools is a dependency
-        return lambda: None
-    original = cp_model.CpSolver.solve
-
-    def solve(self: Any, *args: Any, **kwargs: Any) -> Any:
-        self.parameters.catch_sigint_signal = False
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            rearm()
-
-    cp_model.CpSolver.solve = solve  # type: ignore[method-assign]
-
-    def undo() -> None:
-        cp_model.CpSolver.solve = original  # type: ignore[method-assign]
-
-    return undo
-
-
 @contextmanager
 def handle_interrupts() -> Iterator[None]:
     """While inside: SIGINT/SIGTERM raise :class:`KeyboardInterrupt` (once)."""
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     _state.update(installed=True, interrupted=False)
-    undo = _cp_sat_without_sigint()
     rearm()
     try:
         yield
     finally:
-        undo()
         _state["installed"] = False
         for sig, handler in previous.items():
             signal.signal(sig, handler)
