@@ -1,8 +1,8 @@
 """Planner's map of a locality: windows, handling offices, EMS centres and hubs.
 
 Drawn with matplotlib in an Albers equal-area projection for China (metres), never in raw
-degrees. Chinese labels need a CJK font (e.g. Debian ``fonts-wqy-microhei`` or
-``fonts-noto-cjk``); without one, labels fall back to administrative codes.
+degrees. Places are labelled by their Chinese names in Noto Sans CJK SC, which the project
+installs (:mod:`geo.fonts`).
 """
 
 from __future__ import annotations
@@ -15,35 +15,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from shapely.geometry import LineString, Point
 
 from geo import units
 from geo.crs import EQUAL_AREA_CRS, STORAGE_CRS, geodesic_m
 from geo.ems import NANJING, default_network
+from geo.fonts import cjk_font
 from geo.localities import get_locality
 from geo.windows import windows_for
 
 logger = logging.getLogger(__name__)
-_CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
 NEAR_KM = 450.0
-
-
-def _cjk_font() -> str | None:
-    """Name of an installed CJK font, registering system fonts missed by matplotlib's cache."""
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((name for name in _CJK_FONTS if name in available), None)
-    if found:
-        return found
-    for path in font_manager.findSystemFonts():
-        if any(key in path.lower() for key in ("wqy", "cjk", "sourcehan", "notosanssc")):
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError):  # unreadable font file: skip it
-                continue
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in _CJK_FONTS if name in available), None)
 
 
 def _points(rows: list[tuple[str, str, float, float]]) -> gpd.GeoDataFrame:
@@ -61,7 +44,7 @@ def draw_locality_map(
     """Draw the locality's map to a PNG file and return its path."""
     loc = get_locality(locality)
     windows = windows_for(loc.key, levels).to_crs(EQUAL_AREA_CRS)
-    font = _cjk_font()
+    font = cjk_font()
     if font:
         plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False

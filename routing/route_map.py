@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from shapely.geometry import Point, shape
 
 from geo.crs import EQUAL_AREA_CRS, STORAGE_CRS
+from geo.fonts import cjk_font
 from geo.units import load_polygons
 from routing.batching import PickupPlan
 from routing.outputs import clock, routes_geojson
@@ -36,6 +37,9 @@ def route_frame(plan: PickupPlan) -> gpd.GeoDataFrame:
 def draw_route_map(plan: PickupPlan, out: str | Path, title: str = "EMS pickup routes") -> Path:
     """Draw the plan's routes, depot(s) and windows to a PNG; return its path."""
     routes = route_frame(plan)
+    font = cjk_font()
+    if font:  # scenario names and labels may be Chinese
+        plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     fig, ax = plt.subplots(figsize=(10, 9), dpi=110)
     if routes.empty:
         ax.text(0.5, 0.5, "no pickup routes in this plan", ha="center", transform=ax.transAxes)
