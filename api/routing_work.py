@@ -8,6 +8,7 @@ stops with arrival times, its distance, the unserved stops with reasons, and Geo
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -83,10 +84,30 @@ def build(job: RoutingJobCreate) -> RoutingProblem:
 
 
 def num_stops(job: RoutingJobCreate) -> int:
-    """How many stops a job has (parsing an instance file if need be)."""
+    """How many stops a job has, counted from the text before anything is built.
+
+    Parsing an instance builds its distance matrix (quadratic in the stops), so an instance
+    file is sized from its header (VRPLIB ``DIMENSION``) or its customer lines (Solomon)
+    first; only a file whose size the text does not state is parsed to count.
+    """
     if job.stops is not None:
         return len(job.stops)
-    return build(job).num_stops
+    assert job.instance is not None
+    declared = _declared_stops(job.instance.format, job.instance.text)
+    return declared if declared is not None else build(job).num_stops
+
+
+def _declared_stops(fmt: str, text: str) -> int | None:
+    """Stops an instance text declares (depot excluded), or None when it does not say."""
+    if fmt == "vrplib":
+        found = re.search(r"^\s*DIMENSION\s*:\s*(\d+)\s*$", text, flags=re.M)
+        return max(int(found.group(1)) - 1, 0) if found else None
+    lines = text.splitlines()
+    header = next((i for i, line in enumerate(lines) if "CUST NO" in line.upper()), None)
+    if header is None:
+        return None
+    rows = sum(1 for line in lines[header + 1 :] if line.strip())
+    return max(rows - 1, 0)
 
 
 def serialise(problem: RoutingProblem, result: RoutingResult, geographic: bool) -> dict[str, Any]:

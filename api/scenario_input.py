@@ -61,7 +61,7 @@ def decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
     """Bytes → mapping, by content type (415 for others; 400 for malformed text)."""
     kind = content_type.split(";")[0].strip().lower()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM is accepted, as in scenario files
     except UnicodeDecodeError:
         raise HTTPException(400, "body is not UTF-8 text") from None
     if kind in TOML_TYPES:

@@ -31,7 +31,10 @@ from api.models.runs import (
 )
 from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
+from sim.scenarios.budget import check_run_size
 from sim.scenarios.loader import parse_scenario
+from tongban.kernel.errors import InputError
+from tongban.kernel.tables import report_cell, safe_cell
 
 router = APIRouter(tags=["runs"], responses=problem_responses(401, 403, 422))
 
@@ -97,6 +100,10 @@ def submit(
     if replications > settings.max_replications:
         message = f"replications must be at most {settings.max_replications} (got {replications})"
         raise HTTPException(422, message)
+    try:
+        check_run_size(stored, replications)
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from None
     assert key.id is not None
     if idempotency_key:
         existing = _by_idempotency_key(session, key, idempotency_key)
@@ -243,7 +250,8 @@ def render_result(engine: Engine, run_id: int, table: str, fmt: str) -> tuple[by
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(record.columns)
-        writer.writerows([_cell(v) for v in row] for row in record.rows)
+        # the report's cell style, with formula-like text escaped (tongban.kernel.tables)
+        writer.writerows([safe_cell(report_cell(_cell(v))) for v in row] for row in record.rows)
         return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     rows = [dict(zip(record.columns, row, strict=True)) for row in record.rows]
     body = {"run_id": run_id, "table": table, "columns": record.columns, "rows": rows}

@@ -17,6 +17,8 @@ from sim.staffing.evaluate import WaitTarget
 from sim.staffing.plan import WindowDayDemand, WindowStaffing, staff_all
 from sim.staffing.search import StaffingSettings
 from sim.staffing.service import parametric
+from tongban.kernel.errors import InputError
+from tongban.pipeline.standalone import check_staffing_work
 
 router = APIRouter(tags=["staffing"], responses=problem_responses(401, 403, 413, 422))
 WINDOW_ID = "W1"
@@ -70,6 +72,12 @@ def staff(body: StaffingRequest, settings: SettingsDep, _key: Planner) -> Staffi
     if sum(body.rates) > settings.max_staffing_arrivals:
         limit = settings.max_staffing_arrivals
         raise HTTPException(422, f"rates: at most {limit:g} arrivals per day in all (sum of rates)")
+    try:
+        check_staffing_work(
+            body.rates, body.service_mean, body.replications, body.verify_replications
+        )
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from None
     cv = 0.0 if body.service_dist == "deterministic" else body.service_cv
     settings_ = StaffingSettings(
         search_replications=body.replications,

@@ -172,6 +172,18 @@ def _check_open_hours(scenario: Scenario) -> None:
             )
 
 
+def check_run_size(scenario: Scenario, replications: int | None) -> None:
+    """Refuse a run whose replications (an override of the scenario's) exceed the budget."""
+    if replications is None or replications == scenario.replications:
+        return
+    per_replication = expected_cases(scenario) / max(scenario.replications, 1)
+    check_at_most(
+        "expected_cases (days × Σ daily rates × replications)",
+        per_replication * replications,
+        "expected_cases",
+    )
+
+
 def check_budget(scenario: Scenario) -> Scenario:
     """Refuse a scenario beyond the limits (sizes, dates, expected cases); return it."""
     _check_sizes(scenario)

@@ -16,6 +16,7 @@ from sim.catalog import CaseMode
 from sim.distributions import Deterministic, Distribution, Lognormal, Triangular, Uniform
 from tongban.kernel.clock import parse_clock
 from tongban.kernel.hours import OpeningHours
+from tongban.kernel.limits import MAX_SEED
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -303,7 +304,7 @@ class Scenario(Strict):
     days: Annotated[int, Field(gt=0)]
     warmup_days: NonNegative = 0.0
     drain_days: Annotated[int, Field(ge=0)] = 90  # run on without arrivals so cases finish
-    seed: Annotated[int, Field(ge=0)] = 1
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 1
     replications: Annotated[int, Field(ge=1)] = 10
     calendar: CalendarSettings = CalendarSettings()
     seasonality: Seasonality = Seasonality()

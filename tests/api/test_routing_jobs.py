@@ -102,3 +102,22 @@ def test_bad_jobs_are_rejected_at_submission(service: Service) -> None:
     assert response.status_code == 422 and f"at most {limit}" in response.json()["detail"]
     assert service.request("POST", "/routing/jobs", "analyst", json=JOB).status_code == 403
     assert service.request("GET", "/routing/jobs/999", "analyst").status_code == 404
+
+
+def test_a_large_instance_file_is_refused_from_its_header(service: Service) -> None:
+    """8,000 nodes would build a 64-million-cell matrix: refused before parsing, quickly."""
+    import time
+
+    coords = "\n".join(f"{i} {i % 97} {i // 97}" for i in range(1, 8001))
+    demands = "\n".join(f"{i} 1" for i in range(1, 8001))
+    text = (
+        "NAME : big\nTYPE : CVRP\nDIMENSION : 8000\nEDGE_WEIGHT_TYPE : EUC_2D\n"
+        f"CAPACITY : 100\nNODE_COORD_SECTION\n{coords}\nDEMAND_SECTION\n{demands}\n"
+        "DEPOT_SECTION\n1\n-1\nEOF\n"
+    )
+    started = time.monotonic()
+    job = {"instance": {"format": "vrplib", "text": text}}
+    response = service.request("POST", "/routing/jobs", json=job)
+    assert response.status_code == 422, response.text
+    assert "at most" in response.json()["detail"] and "7999" in response.json()["detail"]
+    assert time.monotonic() - started < 5

@@ -51,3 +51,18 @@ def test_bad_staffing_input_is_422_with_the_field(service: Service) -> None:
     many = service.request("POST", "/staffing", json={**REQUEST, "replications": 10**6})
     assert many.status_code == 422 and "at most" in many.json()["detail"]
     assert service.request("POST", "/staffing", "analyst", json=REQUEST).status_code == 403
+
+
+def test_work_beyond_the_limits_is_refused_before_any_work(service: Service) -> None:
+    """Requests within each field's range whose work is not (they used to hang the server)."""
+    import time
+
+    overloaded = {**REQUEST, "rates": [2500, 2500], "service_mean": 600}
+    long_day = {**REQUEST, "open": "00:00", "rates": [200] * 24,
+                "replications": 4000, "verify_replications": 4000}  # fmt: skip
+    for body, field in ((overloaded, "offered load"), (long_day, "simulated applicants")):
+        started = time.monotonic()
+        response = service.request("POST", "/staffing", json=body)
+        assert response.status_code == 422, response.text
+        assert field in response.text
+        assert time.monotonic() - started < 10

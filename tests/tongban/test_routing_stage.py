@@ -153,3 +153,24 @@ def test_waiting_weight_must_be_finite_and_not_negative(weight: float) -> None:
     with pytest.raises(InputError, match="waiting_weight") as caught:
         plan_for_scenario(load("chizhou"), waiting_weight=weight, iterations=10)
     assert caught.value.field == "waiting_weight"
+
+
+def test_a_window_without_working_day_hours_is_no_routing_site() -> None:
+    from sim.compile import compile_scenario
+    from sim.scenarios.loader import parse_scenario
+    from tongban.pipeline.routing_stage import scenario_sites
+
+    scenario = parse_scenario(
+        {
+            "name": "closed window",
+            "days": 2,
+            "windows": [
+                {"id": "A", "code": "341702", "level": "county", "hours": []},
+                {"id": "B", "code": "341721", "level": "county"},
+            ],
+            "demand": [{"window": "B", "matter": "2-21", "per_day": 3.0}],
+        }
+    )
+    sites = scenario_sites(compile_scenario(scenario), RoutingAssumptions())
+    ids = [w.id for _, windows in sites.values() for w in windows]
+    assert ids == ["B"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 
-from tongban.kernel.limits import limits
+from tongban.kernel.limits import MAX_SEED, limits
 
-SEED_MAX = 2**31 - 1  # OR-Tools and PyVRP take a signed/unsigned 32-bit seed
+SEED_MAX = MAX_SEED
 STAFF_REPLICATIONS_MAX = 1_000_000
 SERVICE_CV_MAX = 100.0
 SERVICE_MEAN_MAX_MINUTES = 1440.0  # a service longer than a day is not a counter service

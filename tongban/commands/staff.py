@@ -48,8 +48,8 @@ from tongban.commands.options import (
     NumberIn,
     seed_type,
 )
+from tongban.kernel.clock import parse_clock
 from tongban.kernel.errors import InputError
-from tongban.kernel.limits import check_at_most
 from tongban.pipeline import standalone
 from tongban.pipeline.folder import reserved
 
@@ -69,12 +69,12 @@ def parse_rates(text: str) -> tuple[float, ...]:
 
 
 def parse_open_hour(text: str) -> int:
-    """``"09:00"`` → 9; only whole hours are supported."""
-    hour_text, _, minute_text = text.partition(":")
+    """``"09:00"`` → 9 (ASCII ``HH:MM``, as every clock); only whole hours are supported."""
     try:
-        hour, minute = int(hour_text), int(minute_text or "0")
-    except ValueError:
+        minutes = parse_clock(text)
+    except (InputError, ValueError):
         raise InputError(f"--open must look like 09:00, got {text!r}", field="open") from None
+    hour, minute = divmod(int(minutes), 60)
     if minute != 0 or not 0 <= hour <= 23:
         raise InputError(f"--open must be a whole hour 00:00-23:00, got {text!r}", field="open")
     return hour
@@ -294,20 +294,7 @@ def staff_command(
         open_hour = parse_open_hour(open_at)
         if open_hour + len(rate_values) > 24:
             raise InputError("--open plus the number of --rates must end by 24:00", field="rates")
-        # applicants simulated by the search and the verification, estimated before any work
-        check_at_most(
-            "--rates × (--replications + --verify-replications) simulated applicants",
-            sum(rate_values) * (replications + verify_replications),
-            "expected_cases",
-        )
-        # offered load (erlangs) beyond the clerk limit would make Erlang C count for ever
-        check_at_most(
-            "--rates × --service-mean offered load",
-            max(rate_values) * service_mean / 60.0,
-            "clerks",
-            "erlangs",
-        )
-        check_at_most("--rates", max(rate_values), "per_hour", "arrivals per hour")
+        standalone.check_staffing_work(rate_values, service_mean, replications, verify_replications)
         dist_cv = 0.0 if service_dist == "deterministic" else service_cv
         service = parametric(service_dist, service_mean, dist_cv)
         target = WaitTarget(wait_minutes=wait_minutes, wait_share=wait_share)

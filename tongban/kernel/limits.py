@@ -35,6 +35,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tongban.kernel.errors import InputError
 
+# Largest seed anywhere (scenario files, CLI, API): OR-Tools and PyVRP take a 32-bit seed.
+MAX_SEED = 2**31 - 1
+
 
 class Limits(BaseSettings):
     """Upper bounds on user input; override with ``TONGBAN_LIMIT_<NAME>`` variables."""

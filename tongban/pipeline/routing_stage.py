@@ -70,6 +70,8 @@ def scenario_sites(compiled: CompiledScenario, assumptions: RoutingAssumptions) 
     """Per prefecture code, its mail processing centre and the windows with parcels."""
     by_prefecture: dict[str, list[WindowSite]] = defaultdict(list)
     for plan in compiled.windows:
+        if not plan.hours.intervals:
+            continue  # a window never open on working days has no parcels to collect
         code, site = _window_site(compiled, plan, assumptions)
         by_prefecture[code].append(site)
     sites: Sites = {}

@@ -19,6 +19,7 @@ from sim.compile import CompiledScenario, compile_scenario
 from sim.replication import ReplicationResult, run_replication
 from sim.results import SimulationResult
 from sim.run import applicant_homes, replication_seed
+from sim.scenarios.budget import check_run_size
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from sim.staffing.plan import StaffingReport
@@ -104,6 +105,7 @@ def prepare(
 ) -> PreparedRun:
     """Compile once, then plan routing and staffing on the compiled scenario."""
     check_options(options)
+    check_run_size(scenario, options.replications)
     compiled = compile_scenario(scenario)
     notes: list[str] = []
     warnings: list[str] = []
@@ -154,6 +156,7 @@ def simulation_only(scenario: Scenario, options: RunOptions = RunOptions()) -> P
     Windows with ``clerks = "auto"`` keep the compiler's hour-by-hour Erlang C sizing.
     """
     check_options(options)
+    check_run_size(scenario, options.replications)
     return PreparedRun(
         scenario=scenario,
         options=options,

@@ -6,7 +6,7 @@ Same adapters and the same one writer as a whole run; the folder gets a ``summar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sim.staffing.outputs import staffing_files
 from sim.staffing.plan import StaffingReport
 from sim.staffing.scenario import staff_compiled
 from sim.staffing.search import StaffingSettings
+from tongban.kernel.limits import check_at_most
 from tongban.pipeline.report import routing_documents, routing_tables, write_folder
 from tongban.pipeline.routing_stage import plan_for_scenario
 
@@ -49,3 +50,30 @@ def write_staffing(report: StaffingReport, folder: Path, summary: Mapping[str, A
     """``staffing_plan.csv``, ``roster.csv``, ``office_staffing.csv``,
     ``matter_staffing.csv`` and ``summary.json``, written atomically."""
     return write_folder(folder, staffing_files(report), {}, summary)
+
+
+def check_staffing_work(
+    rates_per_hour: Sequence[float],
+    service_mean_minutes: float,
+    replications: int,
+    verify_replications: int,
+) -> None:
+    """Refuse a staffing request whose work is beyond the limits, before any work.
+
+    Bounds the applicants one search simulates (rates × replications, against the
+    ``expected_cases`` limit), the offered load (Erlang C counts clerks up to it, against
+    the ``clerks`` limit) and the hourly rate. Used by ``tongban staff --rates`` and
+    ``POST /staffing``.
+    """
+    check_at_most(
+        "rates × (replications + verify_replications) simulated applicants",
+        sum(rates_per_hour) * (replications + verify_replications),
+        "expected_cases",
+    )
+    check_at_most(
+        "rates × service_mean offered load",
+        max(rates_per_hour, default=0.0) * service_mean_minutes / 60.0,
+        "clerks",
+        "erlangs",
+    )
+    check_at_most("rates", max(rates_per_hour, default=0.0), "per_hour", "arrivals per hour")
