@@ -105,9 +105,23 @@ def test_published_targets_set_office_days_below_the_statutory_limit(
         assert profiles[mortgage].office_days.high == 5
         assert "国办发〔2019〕8号" in profiles[mortgage].office_days_basis
         assert catalog[mortgage].limit_working_days == 30
-    assert profiles["1-27"].office_days.high == 3  # 住房公积金管理条例 Art. 25
-    assert profiles["1-31"].office_days.high == 3  # 市场主体登记管理条例 Art. 19
-    assert profiles["1-07"].office_days.high == 45  # pension transfer: 3 × 15 WD
+    # A statute's ceiling is the limit the matter is judged against, never its tail.
+    for matter in ("1-27", "1-31", "1-07"):  # 公积金条例 Art. 25; 市场主体条例 Art. 19; 3 × 15 WD
+        assert profiles[matter].office_days.high != catalog[matter].limit_working_days
+        assert "statutory ceiling" in profiles[matter].office_days_basis
+
+
+def test_no_elapsed_tail_is_set_to_the_limit(profiles: dict[str, ProcessProfile]) -> None:
+    """Where a tail equals the limit, it came from the tail rule, not from the limit."""
+    catalog = load_catalog()
+    equal = [
+        matter
+        for matter, profile in profiles.items()
+        if not profile.same_day
+        and profile.office_days.high == catalog[matter].limit_working_days
+    ]
+    assert all("without reference to the" in profiles[m].office_days_basis for m in equal), equal
+    assert len(equal) <= 12, equal  # the rule's coincidences (2 × mode = limit), not a pattern
 
 
 def test_province_specialist_matters_never_arrive_at_county_halls(
