@@ -117,8 +117,7 @@ def test_no_elapsed_tail_is_set_to_the_limit(profiles: dict[str, ProcessProfile]
     equal = [
         matter
         for matter, profile in profiles.items()
-        if not profile.same_day
-        and profile.office_days.high == catalog[matter].limit_working_days
+        if not profile.same_day and profile.office_days.high == catalog[matter].limit_working_days
     ]
     assert all("without reference to the" in profiles[m].office_days_basis for m in equal), equal
     assert len(equal) <= 12, equal  # the rule's coincidences (2 × mode = limit), not a pattern
