@@ -13,14 +13,12 @@ import tomllib
 from typing import Any
 
 from fastapi import HTTPException, Request
-from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 
 from api.errors import validation_items
 from api.settings import Settings
 from sim.compile import compile_scenario
-from sim.scenarios.budget import check_budget
-from sim.scenarios.loader import format_validation_error
+from sim.scenarios.loader import ScenarioSchemaError, parse_scenario
 from sim.scenarios.schema import Scenario
 from tongban.kernel.inputfiles import check_nesting
 
@@ -100,19 +98,19 @@ def validate_scenario(data: dict[str, Any], settings: Settings) -> tuple[Scenari
     in the worker; then the cross-references (compile) and the service's own limits.
     """
     try:
-        check_nesting(data, "scenario body")
+        check_nesting(data, "scenario body")  # before the JSON conversion recurses into it
         body: dict[str, Any] = to_jsonable_python(data)
         try:
-            scenario = Scenario.model_validate(body, strict=True)
-        except ValidationError as exc:
-            items = validation_items(list(exc.errors()), ("body",))
-            raise ScenarioInvalid(format_validation_error(exc, "body"), items) from None
-        check_budget(scenario)
+            scenario = parse_scenario(body, "body")
+        except ScenarioSchemaError as exc:
+            raise ScenarioInvalid(str(exc), validation_items(exc.errors, ("body",))) from None
         compile_scenario(scenario)
     except ValueError as exc:  # InputError, or a value the schema let through (bad HH:MM, …)
         field = getattr(exc, "field", None) or "scenario"
         item = {"loc": ["body", *field.split(".")], "msg": str(exc), "type": "input_error"}
-        raise ScenarioInvalid(f"invalid scenario body: {exc}", [item]) from None
+        text = str(exc)
+        detail = text if text.startswith("invalid scenario") else f"invalid scenario body: {text}"
+        raise ScenarioInvalid(detail, [item]) from None
     limits = (
         ("days", scenario.days, settings.max_horizon_days),
         ("replications", scenario.replications, settings.max_replications),

@@ -100,13 +100,26 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     return f"invalid scenario {source}: " + "; ".join(dict.fromkeys(lines))
 
 
+class ScenarioSchemaError(InputError):
+    """The schema rejected a scenario; ``errors`` are pydantic's, each with its location."""
+
+    def __init__(self, message: str, errors: list[Any]) -> None:
+        super().__init__(message, field="scenario")
+        self.errors = errors
+
+
 def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
-    """Validate a decoded TOML mapping into a :class:`Scenario` (strict types, limits)."""
+    """Validate a decoded TOML mapping into a :class:`Scenario` (strict types, limits).
+
+    The one validation path for scenarios: files (:func:`load_scenario`) and the service's
+    request bodies both come through here.
+    """
     check_nesting(data, f"scenario {source}")
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise InputError(format_validation_error(exc, source), field="scenario") from None
+        message = format_validation_error(exc, source)
+        raise ScenarioSchemaError(message, list(exc.errors())) from None
     except RecursionError:
         raise too_deep(f"scenario {source}") from None
     try:
