@@ -40,12 +40,15 @@ def _still_running(engine: Engine, run_id: int) -> None:
             raise Cancelled
 
 
-def _set_progress(engine: Engine, run_id: int, stage: str, done: int, total: int) -> None:
+def _set_progress(
+    engine: Engine, run_id: int, stage: str, done: int, total: int, recomputed: int = 0
+) -> None:
     with Session(engine) as session:
         run = session.get(RunRecord, run_id)
         if run is None or run.status != RunStatus.running:
             raise Cancelled
-        run.progress = {**run.progress, stage: {"done": int(done), "total": int(total)}}
+        step = {"done": int(done), "total": int(total), "recomputed": int(recomputed)}
+        run.progress = {**run.progress, stage: step}
         session.add(run)
         session.commit()
 
@@ -79,7 +82,8 @@ def _done_indices(engine: Engine, run_id: int) -> set[int]:
         return set(session.exec(query).all())
 
 
-def _store_replication(engine: Engine, run_id: int, index: int, result: Any) -> None:
+def _store_replication(engine: Engine, run_id: int, index: int, result: Any) -> bool:
+    """Store one replication; False when it was stored already (it was computed twice)."""
     with Session(engine) as session:
         session.add(
             ReplicationRecord(run_id=run_id, replication=index, payload=pickle.dumps(result))
@@ -88,6 +92,8 @@ def _store_replication(engine: Engine, run_id: int, index: int, result: Any) -> 
             session.commit()
         except IntegrityError:  # stored already (a concurrent or earlier worker): same value
             session.rollback()
+            return False
+    return True
 
 
 def _load_replications(engine: Engine, run_id: int) -> list[Any]:
@@ -130,13 +136,15 @@ def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> Non
     total = prepared.replications
     done = _done_indices(engine, run_id)
     _set_progress(engine, run_id, SIMULATION, len(done), total)
+    recomputed = 0  # replications computed although already stored: 0 on a clean resume
     for index in range(total):
         if index in done:
             continue
         _still_running(engine, run_id)
-        _store_replication(engine, run_id, index, replicate(prepared, index))
+        if not _store_replication(engine, run_id, index, replicate(prepared, index)):
+            recomputed += 1
         done.add(index)
-        _set_progress(engine, run_id, SIMULATION, len(done), total)
+        _set_progress(engine, run_id, SIMULATION, len(done), total, recomputed)
     results = _load_replications(engine, run_id)[:total]
     result = finish(prepared, results, started, utcnow())
     tables = report_tables(result)

@@ -90,6 +90,7 @@ class ResultTableRecord(SQLModel, table=True):
 class StageProgress(BaseModel):
     done: int
     total: int
+    recomputed: int = 0  # replications computed again although already stored (resumes)
 
 
 class RunPublic(BaseModel):

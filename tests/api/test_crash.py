@@ -118,6 +118,8 @@ def test_kill_9_mid_run_then_restart_gives_the_uninterrupted_results(
             assert time.monotonic() < deadline, run
             time.sleep(0.2)
         assert run["status"] == "succeeded", run
+        # the resumed worker computed only the missing replications, none a second time
+        assert run["progress"]["simulation"]["recomputed"] == 0, run["progress"]
         rows = _replications(url)
         assert [r.replication for r in rows] == list(range(REPLICATIONS))
         old = {r.replication: r.created_at for r in kept}
