@@ -10,6 +10,9 @@ inside. Upper bounds may name a
 from __future__ import annotations
 
 import math
+from typing import Any
+
+import typer
 
 from tongban.kernel.limits import MAX_SEED, limits
 
@@ -66,6 +69,24 @@ class NumberIn:
 def seed_type() -> NumberIn:
     """A solver or simulation seed."""
     return NumberIn(whole=True, low=0, high=SEED_MAX)
+
+
+def replications_option() -> Any:
+    """``--replications/-r`` of the commands that simulate (default: the scenario's)."""
+    return typer.Option(
+        None,
+        "--replications",
+        "-r",
+        parser=NumberIn(whole=True, low=1, high="replications"),
+        help="Replications.",
+    )
+
+
+def run_seed_option() -> Any:
+    """``--seed/-s`` of the commands that simulate (default: the scenario's)."""
+    return typer.Option(
+        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
+    )
 
 
 def solver_seconds_type() -> NumberIn:

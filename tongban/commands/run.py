@@ -26,7 +26,12 @@ from pathlib import Path
 import typer
 
 from tongban import pipeline
-from tongban.commands.options import NumberIn, seed_type, solver_iterations_type
+from tongban.commands.options import (
+    NumberIn,
+    replications_option,
+    run_seed_option,
+    solver_iterations_type,
+)
 from tongban.commands.simulate import execute, load_checked, print_summary
 
 logger = logging.getLogger(__name__)
@@ -36,16 +41,8 @@ DEFAULT_SCENARIO = "chizhou"
 
 def run_command(
     scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Scenario file or shipped name."),
-    replications: int | None = typer.Option(
-        None,
-        "--replications",
-        "-r",
-        parser=NumberIn(whole=True, low=1, high="replications"),
-        help="Replications.",
-    ),
-    seed: int | None = typer.Option(
-        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
-    ),
+    replications: int | None = replications_option(),
+    seed: int | None = run_seed_option(),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     waiting_weight: float | None = typer.Option(
         None,

@@ -12,7 +12,7 @@ from rich.table import Table
 from sim.results import MIN_CASES_TO_JUDGE, SimulationResult
 from sim.scenarios.schema import Scenario
 from tongban import pipeline
-from tongban.commands.options import NumberIn, seed_type
+from tongban.commands.options import replications_option, run_seed_option
 from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
 from tongban.pipeline.folder import check_destination, reserved
@@ -106,16 +106,8 @@ def print_summary(result: SimulationResult, out: Path) -> None:
 
 def simulate_command(
     scenario: str = typer.Argument(..., help="Scenario file or shipped name (chizhou, mmc, …)."),
-    replications: int | None = typer.Option(
-        None,
-        "--replications",
-        "-r",
-        parser=NumberIn(whole=True, low=1, high="replications"),
-        help="Replications.",
-    ),
-    seed: int | None = typer.Option(
-        None, "--seed", "-s", parser=seed_type(), help="Root seed (default: scenario's)."
-    ),
+    replications: int | None = replications_option(),
+    seed: int | None = run_seed_option(),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
 ) -> None:
