@@ -30,7 +30,7 @@ def test_a_run_finishes_with_the_pipeline_s_results(make_service: ServiceFactory
     assert location == f"/runs/{submitted.json()['id']}" and "Retry-After" in submitted.headers
     run = service.wait(location)
     assert run["status"] == "succeeded", run
-    assert run["progress"]["simulation"] == {"done": 2, "total": 2}
+    assert run["progress"]["simulation"] == {"done": 2, "total": 2, "recomputed": 0}
     assert run["seed"] == 11 and run["finished_at"] >= run["started_at"]
     assert run["summary"]["seed"] == 11 and run["summary"]["replications"] == 2
     expected = expected_tables(MMC_SMALL, 11, 2)
