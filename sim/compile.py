@@ -346,7 +346,11 @@ def _inbound_plans(context: _Context) -> tuple[InboundPlan, ...]:
     for i, entry in enumerate(scenario.inbound):
         targets = context.targets(entry.matter)
         if entry.matter == "*":
-            targets = [m for m in targets if _decided_by_home_office(context.plan(m), catalog[m])]
+            targets = [
+                m
+                for m in targets
+                if context.plan(m).works_cases_from_elsewhere("joint" in catalog[m].modes)
+            ]
         if entry.office == "auto":  # matters decided outside the locality are not inbound here
             targets = [m for m in targets if catalog[m].handling_level in by_level]
             level_of: LevelOf = _handling_level
@@ -382,12 +386,6 @@ def _at_level(level: str) -> LevelOf:
 
 def _handling_level(plan: MatterPlan) -> str:
     return plan.handling_level
-
-
-def _decided_by_home_office(plan: MatterPlan, facts: MatterFacts) -> bool:
-    """The home office decides, or ours is the transfer-in office of a joint transfer."""
-    joint_transfer = plan.matter_class == "transfer" and "joint" in facts.modes
-    return plan.decided_by == "home" or (plan.decided_by == "local" and joint_transfer)
 
 
 def _window_office_streams(

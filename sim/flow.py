@@ -15,9 +15,13 @@ Who decides is the matter's process profile (``decided_by``, :mod:`sim.matter_pr
   parcels to the processing centre first, :mod:`sim.models.separation`); the home office is
   elsewhere (``office_days`` drawn, never a share of the limit).
 * ``joint`` (多地联办) cases are accepted (受理) first, then coordinated (the profile's
-  ``coordination_days``, else the scenario's) inside 受理 → decision; an outbound joint case
-  goes to our staffed office at its handling level when we stage one (we are the
-  transfer-in office), else it is decided elsewhere.
+  ``coordination_days``; else the scenario's for a home-decided matter) inside 受理 →
+  decision; a joint transfer accepted here goes to our staffed office at its handling level
+  when we stage one (we are the transfer-in office); a home-decided joint matter is decided
+  elsewhere (:meth:`~sim.plans.MatterPlan.decided_by_locality_office`).
+* A result handed over at the counter later (``second_visit``: 2-01, 3-04) is fetched on a
+  second window visit; for 3-04 the certificate is applied for and issued then, so 受理 and
+  the decision are that visit.
 
 ``counter`` cases (scenarios without a locality) end at the window as before; ``online``
 cases (assisted at a window) go through the platform. Inbound cases start at a window in
@@ -108,6 +112,12 @@ class CaseFlow:
     def on_served(self, case: Case) -> None:
         """Window callback: the clerk finished with this applicant."""
         plan = self.compiled.matters[case.matter]
+        if case.second_visit:  # back for the result: handed over (and decided) now
+            self.in_flight -= 1
+            if plan.second_visit == "certificate":  # the certificate application is 受理'd
+                case.accepted, case.decided = case.visit_arrival, self.env.now
+            self.recorder.complete(case, self.env.now)
+            return
         draws = case.revisit
         if (
             draws is not None
@@ -136,24 +146,39 @@ class CaseFlow:
         fixed when the applicant first arrives, whatever the staffing.
         """
         window = self.windows[case.window]
-        timetable = window.timetable
         visit = case.visits - 1
         visit_day = int(case.visit_arrival // MINUTES_PER_DAY)
-        day = timetable.calendar.add_working_days(visit_day, draws.return_days[visit])
-        intervals = timetable.intervals_on(day) or [(day * MINUTES_PER_DAY, day * MINUTES_PER_DAY)]
-        lengths = np.array([end - start for start, end in intervals])
-        pick = draws.picks[visit] * float(lengths.sum())
-        arrival = intervals[-1][0]
-        for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
-            if pick <= length:
-                arrival = start + pick
-                break
-            pick -= length
+        day = window.timetable.calendar.add_working_days(visit_day, draws.return_days[visit])
+        arrival = _time_in_open_hours(window.timetable, day, draws.picks[visit])
         yield self.env.timeout(max(0.0, arrival - self.env.now))
         self.in_flight -= 1
         case.visits += 1
         case.visit_arrival = self.env.now
         case.service = draws.services[visit]
+        window.enqueue(case)
+
+    def _second_visit(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+        """The applicant comes back to the window for the result once it is ready.
+
+        ``second_visit_days`` working days (the applicant's timing, rounded down) after the
+        day the result is ready, at a uniform moment of that day's opening hours — but not
+        before it is ready (a later day when the window has closed by then). The clerk's
+        minutes are the matter's window service. The case stays in flight until served.
+        """
+        window = self.windows[case.window]
+        timetable = window.timetable
+        rng = self.streams.delivery
+        ready = self.env.now
+        assert plan.second_visit_days is not None  # profiles guarantee it
+        wait = int(plan.second_visit_days.sample(rng))
+        day = timetable.calendar.add_working_days(int(ready // MINUTES_PER_DAY), wait)
+        arrival = _time_in_open_hours(timetable, day, float(rng.random()))
+        arrival = max(arrival, timetable.next_open(ready))  # not before the result is ready
+        yield self.env.timeout(max(0.0, arrival - self.env.now))
+        case.second_visit = True
+        case.visits += 1
+        case.visit_arrival = self.env.now
+        case.service = float(window.service_by_row[case.row].sample(rng))
         window.enqueue(case)
 
     def _locate(self, case: Case) -> None:
@@ -223,6 +248,9 @@ class CaseFlow:
                     )
                 )
         yield from self._handle(case, plan)
+        if plan.second_visit != "none" and case.window >= 0:
+            yield from self._second_visit(case, plan)  # the window completes the case
+            return
         yield from self._return(case, plan, office_code, window_code)
         self.in_flight -= 1
         self.recorder.complete(case, env.now)
@@ -240,15 +268,20 @@ class CaseFlow:
         env, rng = self.env, self.streams.office
         settings = self.process.office
         case.accepted = env.now
-        if case.mode == "joint":
-            coordination = plan.coordination_days or self.process.joint.coordination_days
+        coordination = plan.coordination_days
+        if coordination is None and plan.decided_by == "home":  # the scenario's default
+            coordination = self.process.joint.coordination_days
+        if case.mode == "joint" and coordination is not None:
             yield from joint.coordinate(env, self.office_timetable, coordination, rng)
+        first_round = True
         while True:
             days = float(plan.office_days.sample(rng))
             earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
             decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
             if case.office >= 0:
-                yield from self.offices[case.office].review(plan.review.sample(rng))
+                effort = plan.review.sample(rng)
+                yield from self.offices[case.office].review(effort, first_round=first_round)
+                first_round = False
             yield from office.until(env, decision)
             if (
                 plan.supplement_possible
@@ -336,3 +369,16 @@ class CaseFlow:
             window_code=None,
             office_code=self.offices[case.office].code,
         )
+
+
+def _time_in_open_hours(timetable: Timetable, day: int, fraction: float) -> float:
+    """The moment ``fraction`` (0–1) of the way through ``day``'s opening hours."""
+    intervals = timetable.intervals_on(day) or [(day * MINUTES_PER_DAY, day * MINUTES_PER_DAY)]
+    lengths = np.array([end - start for start, end in intervals])
+    pick = fraction * float(lengths.sum())
+    arrival = intervals[-1][0]
+    for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
+        if pick <= length:
+            return start + pick
+        pick -= length
+    return arrival

@@ -18,7 +18,11 @@
   elsewhere (then the span is the whole delay). Never derived from the statutory limit, which
   stays a check on the outcome. ``[matters.X] office_days`` (a local 承诺时限) overrides it.
 * **Joint coordination** — the profile's ``coordination_days`` when it gives one, else
-  ``None`` (the flow then uses the scenario's ``process.joint.coordination_days``).
+  ``None`` (the flow then uses the scenario's ``process.joint.coordination_days`` for a
+  matter the home office decides, and no coordination for one decided where accepted).
+* **Second visit** — ``second_visit`` / ``second_visit_days``: the applicant comes back to
+  the window for a result handed over later (2-01) or to apply for the certificate after a
+  legal minimum wait (3-04).
 * **Demand mix** — :func:`hall_level` maps a window's level to the profile's demand-weight
   column (a township hall counts as county; a window without a level as prefecture, the
   typical city hall).
@@ -146,4 +150,10 @@ def matter_plan(
         supplement_possible=profile.supplement_possible,
         trips_saved=profile.trips_saved,
         demand_weight=profile.demand_weight,
+        second_visit=profile.second_visit,
+        second_visit_days=(
+            days_sampler(profile.second_visit_days)
+            if profile.second_visit_days is not None
+            else None
+        ),
     )

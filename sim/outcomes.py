@@ -93,6 +93,7 @@ class Recorder:
         self.matters = [MatterOutcome() for _ in compiled.matters]
         self.created = 0
         self.completed = 0
+        # per staffed office: [cases decided, within the limit, working days 受理 → decision]
         self.office_judged: dict[int, list[int]] = {}
 
     def created_case(self) -> int:
@@ -121,9 +122,10 @@ class Recorder:
             days, handling_days, limit, case.mode, trips, 2.0 * km * trips
         )
         if case.office >= 0:
-            judged = self.office_judged.setdefault(case.office, [0, 0])
+            judged = self.office_judged.setdefault(case.office, [0, 0, 0])
             judged[0] += 1
             judged[1] += int(handling_days <= limit)
+            judged[2] += handling_days
         if self.trace is not None:
             self.trace.add(
                 self.replication,

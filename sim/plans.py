@@ -53,6 +53,13 @@ class MatterPlan:
     supplement_possible: bool
     trips_saved: int
     demand_weight: DemandWeight
+    second_visit: str = "none"  # none, collect or certificate (sim.profiles.SecondVisit)
+    second_visit_days: Sampler | None = None  # working days after the result is ready
+
+    @property
+    def window_visits_per_case(self) -> float:
+        """Expected window visits of one case: the first, paper-missing returns, a second visit."""
+        return 1.0 + self.incomplete_share + (self.second_visit != "none")
 
     @property
     def decided_at_window(self) -> bool:
@@ -66,15 +73,34 @@ class MatterPlan:
         """The accepting locality decides (``local``/``any``); papers never travel home."""
         return self.decided_by in ("local", "any")
 
-    def decided_by_locality_office(self, mode: str) -> bool:
-        """A case accepted at our window goes to an office of this locality (ours when staged).
+    @property
+    def reviewed(self) -> bool:
+        """An office reviews the file (reviewer minutes > 0); else the counter does the work."""
+        return self.review.mean > 0
 
-        Decided where it was accepted (not on the spot), or a joint case whose transfer-in
-        office is here; ``counter`` cases end at the window.
+    def decided_by_locality_office(self, mode: str) -> bool:
+        """A case accepted at our window is decided by an office of this locality.
+
+        The accepting locality decides (``local``/``any``: notarisation, 户口迁入, the
+        transfer-in office of a joint transfer …) and an office reviews the file (not the
+        counter, not on the spot). Ours decides it when we stage its handling level.
+        ``counter`` cases end at the window; a ``home`` matter — joint or not — is decided
+        by the home office.
         """
-        if mode == "counter" or self.decided_at_window:
+        if mode == "counter" or self.decided_at_window or not self.reviewed:
             return False
-        return self.decided_where_accepted or mode == "joint"
+        return self.decided_where_accepted
+
+    def works_cases_from_elsewhere(self, joint_offered: bool) -> bool:
+        """Our office does work on a case accepted at a window elsewhere.
+
+        We are the applicant's home office (``home``), or the transfer-out office of a joint
+        (多地联办) transfer accepted by the transfer-in office where the applicant now is.
+        The same rule, seen from the other side, as :meth:`decided_by_locality_office`.
+        """
+        if self.decided_by == "home":
+            return True
+        return self.decided_by == "local" and self.matter_class == "transfer" and joint_offered
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,12 @@ MatterClass = Literal[
 ]
 DecidedBy = Literal["home", "local", "any", "window"]
 ProfileDelivery = Literal["post", "online", "on_the_spot"]
+SecondVisit = Literal["none", "collect", "certificate"]
 
 MATTER_CLASSES: tuple[str, ...] = get_args(MatterClass)
 DECIDED_BY: tuple[str, ...] = get_args(DecidedBy)
 DELIVERIES: tuple[str, ...] = get_args(ProfileDelivery)
+SECOND_VISITS: tuple[str, ...] = get_args(SecondVisit)
 
 ASSUMPTION_PREFIX = "assumption"
 MAX_MINUTES = 600.0
@@ -130,6 +132,9 @@ class ProcessProfile(BaseModel):
     loops_basis: str = Basis
     result_delivery: ProfileDelivery
     result_delivery_basis: str = Basis
+    second_visit: SecondVisit = "none"
+    second_visit_days: Triangular | None = None
+    second_visit_basis: str | None = Field(default=None, min_length=1)
     trips_saved: int = Field(ge=1, le=2)
     demand_weight: DemandWeight
     demand_weight_basis: str = Basis
@@ -139,16 +144,18 @@ class ProcessProfile(BaseModel):
         checks = (
             *self._window_checks(),
             *self._same_day_checks(),
+            *self._second_visit_checks(),
             (
                 (self.coordination_days is None) != (self.coordination_days_basis is None),
                 "coordination_days",
                 "coordination_days and coordination_days_basis come together",
             ),
             (
-                self.trips_saved != expected_trips_saved(self.result_delivery),
+                self.trips_saved != expected_trips_saved(self.result_delivery, self.second_visit),
                 "trips_saved",
-                f"must be {expected_trips_saved(self.result_delivery)} for a "
-                f"{self.result_delivery!r} result (2 when posted, else 1)",
+                f"must be {expected_trips_saved(self.result_delivery, self.second_visit)} for a "
+                f"{self.result_delivery!r} result with second_visit {self.second_visit!r} "
+                "(2 when posted or collected on a second visit, else 1)",
             ),
         )
         for failed, field, message in checks:
@@ -185,6 +192,36 @@ class ProcessProfile(BaseModel):
             (not no_coordination, "same_day", "needs no coordination_days"),
         )
 
+    def _second_visit_checks(self) -> tuple[tuple[bool, str, str], ...]:
+        """A result handed over later needs the applicant's second visit, and only then."""
+        later_at_counter = self.result_delivery == "on_the_spot" and not self.same_day
+        visit = self.second_visit != "none"
+        days_given = self.second_visit_days is not None and self.second_visit_basis is not None
+        return (
+            (
+                later_at_counter and not visit,
+                "second_visit",
+                "must be 'collect' or 'certificate' for an 'on_the_spot' result that is not "
+                "same_day (the applicant comes back for it)",
+            ),
+            (
+                visit and not later_at_counter,
+                "second_visit",
+                "is only for an 'on_the_spot' result that is not same_day",
+            ),
+            (
+                visit and self.decided_by not in ("local", "any"),
+                "second_visit",
+                "needs decided_by 'local' or 'any' (the counter that handed in the papers)",
+            ),
+            (
+                visit != days_given,
+                "second_visit_days",
+                "second_visit_days and second_visit_basis are given exactly when second_visit "
+                "is not 'none'",
+            ),
+        )
+
     @property
     def sourced_fields(self) -> dict[str, bool]:
         """Each ``*_basis`` field present → True when sourced, False when an assumption."""
@@ -205,9 +242,10 @@ class FieldError(ValueError):
         self.message = message
 
 
-def expected_trips_saved(result_delivery: str) -> int:
-    """Trips to the home locality a case saves: hand-in always, collection when posted."""
-    return 2 if result_delivery == "post" else 1
+def expected_trips_saved(result_delivery: str, second_visit: str = "none") -> int:
+    """Trips to the home locality a case saves: hand-in always; collection when the result is
+    posted or fetched on a second visit (which would otherwise be made at home too)."""
+    return 2 if result_delivery == "post" or second_visit != "none" else 1
 
 
 def _error(matter_id: str, field: str, message: str) -> InputError:

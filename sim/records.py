@@ -42,6 +42,7 @@ class Case:
         "office",
         "revisit",
         "row",
+        "second_visit",
         "service",
         "submitted",
         "supplements",
@@ -81,6 +82,7 @@ class Case:
         self.decided = math.nan  # when the handling office decided
         self.completed = math.nan
         self.working_days = -1
+        self.second_visit = False  # coming back for the result (collection / certificate)
 
 
 class TraceWriter:

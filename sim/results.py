@@ -81,13 +81,15 @@ class OfficeRow:
     """``offices.csv``: one staffed handling office."""
 
     office_id: str
-    cases: float
+    cases: float  # distinct cases reaching the office (first review round), per replication
     reviewers: int
     utilisation: float
-    within_limit_share: float
-    arrivals_per_working_day: float  # cases arriving per working day of the office calendar
-    in_office_mean: float
-    sojourn_mean_calendar_days: float
+    within_limit_share: float  # pooled over replications: cases decided within the limit
+    review_rounds: float  # review rounds (first + after each 补正), per replication
+    review_rounds_per_working_day: float  # review rounds per working day of its calendar
+    in_office_mean: float  # time-average rounds queued or in review
+    review_sojourn_mean_calendar_days: float  # per round: queue + review, calendar days
+    handling_days_mean: float  # working days 受理 → decision of the cases it decided
 
 
 @dataclass(frozen=True)

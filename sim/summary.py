@@ -89,6 +89,7 @@ def _turnaround(
                 modes[mode] = modes.get(mode, 0) + count
         means = [o.days_mean for o in outcomes]
         within = [o.within_limit / o.cases if o.cases else math.nan for o in outcomes]
+        cases = sum(o.cases for o in outcomes)
         mode = "+".join(sorted(modes, key=lambda m: -modes[m])) or plan.mode
         rows.append(
             TurnaroundRow(
@@ -102,15 +103,21 @@ def _turnaround(
                 days_p90=day_quantile(merged, 0.90),
                 days_p95=day_quantile(merged, 0.95),
                 limit_working_days=plan.limit_working_days,
-                within_limit_share=nanmean(within),
+                # pooled over the replications' cases (not a mean of per-replication ratios)
+                within_limit_share=_pooled([o.within_limit for o in outcomes], cases),
                 within_limit_share_ci95=t_halfwidth(within),
-                handling_days_mean=nanmean([o.handling_days_mean for o in outcomes]),
-                end_to_end_within_limit_share=nanmean(
-                    [o.end_to_end_within_limit / o.cases if o.cases else math.nan for o in outcomes]
+                handling_days_mean=_pooled([o.handling_days_sum for o in outcomes], cases),
+                end_to_end_within_limit_share=_pooled(
+                    [o.end_to_end_within_limit for o in outcomes], cases
                 ),
             )
         )
     return rows
+
+
+def _pooled(parts: list[int] | list[float], cases: int) -> float:
+    """A share or mean over every replication's cases together (``nan`` without cases)."""
+    return float(sum(parts)) / cases if cases else math.nan
 
 
 def _period_days(compiled: CompiledScenario) -> range:
@@ -217,7 +224,7 @@ def _matter_staffing(compiled: CompiledScenario) -> list[MatterStaffingRow]:
         for row, matter in enumerate(window.row_matter):
             per_day = float((window.rates[row, pieces.hours] * pieces.lengths).sum()) / 60.0
             plan = compiled.matters[matter]
-            visits = 1.0 + plan.incomplete_share
+            visits = plan.window_visits_per_case
             clerk[matter] += per_day * visits * window.row_service[row].mean / 60.0 * days_per_week
     for entry in compiled.office_streams:  # inbound and our windows' cases decided here
         plan = compiled.matters[entry.matter]
@@ -248,8 +255,8 @@ def _offices(
     working_days = office_working_days(compiled)
     for index, spec in enumerate(compiled.scenario.offices):
         stats = [r.offices[index] for r in results]
-        judged = [r.office_judged.get(index, [0, 0]) for r in results]
-        within = [j[1] / j[0] if j[0] else math.nan for j in judged]
+        judged = np.array([r.office_judged.get(index, [0, 0, 0]) for r in results], dtype=float)
+        decided, within, handling = judged.sum(axis=0)
         busy = [
             s.busy_minutes / s.open_reviewer_minutes if s.open_reviewer_minutes else math.nan
             for s in stats
@@ -258,18 +265,21 @@ def _offices(
             s.sojourn_sum / s.completed / MINUTES_PER_DAY if s.completed else math.nan
             for s in stats
         ]
+        rounds = float(np.mean([s.rounds for s in stats]))
         rows.append(
             OfficeRow(
                 office_id=spec.id,
-                cases=float(np.mean([s.arrivals for s in stats])),
+                cases=float(np.mean([s.cases for s in stats])),
                 reviewers=spec.reviewers,
                 utilisation=nanmean(busy),
-                within_limit_share=nanmean(within),
-                arrivals_per_working_day=float(np.mean([s.arrivals for s in stats])) / working_days
+                within_limit_share=within / decided if decided else math.nan,
+                review_rounds=rounds,
+                review_rounds_per_working_day=rounds / working_days
                 if working_days > 0
                 else math.nan,
                 in_office_mean=float(np.mean([s.area_in_office for s in stats])) / period,
-                sojourn_mean_calendar_days=nanmean(sojourn),
+                review_sojourn_mean_calendar_days=nanmean(sojourn),
+                handling_days_mean=handling / decided if decided else math.nan,
             )
         )
     return rows

@@ -30,9 +30,10 @@ from sim.plans import OfficePlan
 class OfficeStats:
     """What one staffed office measured in one replication (statistics period)."""
 
-    arrivals: int = 0
-    completed: int = 0
-    sojourn_sum: float = 0.0
+    cases: int = 0  # distinct cases whose first review round started in the period
+    rounds: int = 0  # review rounds (first + after each 补正) arriving in the period
+    completed: int = 0  # review rounds finished (of those arriving in the period)
+    sojourn_sum: float = 0.0  # minutes queued + in review, summed over finished rounds
     area_in_office: float = 0.0
     busy_minutes: float = 0.0
     open_reviewer_minutes: float = 0.0
@@ -67,15 +68,20 @@ class StaffedOffice:
             self.stats.area_in_office += self.in_office * (hi - lo)
         self._last = max(self._last, now)
 
-    def review(self, effort_minutes: float) -> Generator[Any, Any, None]:
-        """Queue for a reviewer and be reviewed (``effort_minutes`` of open-hours work)."""
+    def review(self, effort_minutes: float, *, first_round: bool) -> Generator[Any, Any, None]:
+        """Queue for a reviewer and be reviewed (``effort_minutes`` of open-hours work).
+
+        One call per review round: a case's first review (``first_round``) and one more after
+        each 补正; ``cases`` counts the first, ``rounds`` every one.
+        """
         env = self.env
         arrived = env.now
         self._advance(arrived)
         self.in_office += 1
         counted = self.stats_from <= arrived < self.stats_until
         if counted:
-            self.stats.arrivals += 1
+            self.stats.rounds += 1
+            self.stats.cases += first_round
         done = env.event()
         if self.idle:
             self.idle.pop().succeed((effort_minutes, done))

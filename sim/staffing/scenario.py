@@ -10,8 +10,9 @@ Windows with ``clerks = "auto"`` (or every window, on request) become
 - the open intervals go to the staffing evaluator at minute resolution, exactly as the
   engine's timetable has them: a partly open hour (13:00 of ``["13:30", "17:00"]``) gets
   arrivals only from 13:30, at the hour's full rate (:mod:`sim.staffing.day`);
-- applicants whose papers were incomplete come back: a matter's arrivals are scaled by
-  ``1 + incomplete_share`` (return visits assumed to follow the same hourly pattern);
+- applicants come back — papers incomplete, or for the result (a second visit, e.g. 离婚证):
+  a matter's arrivals are scaled by its ``window_visits_per_case`` (return visits assumed to
+  follow the same hourly pattern);
 - the window's service time is the mixture of its demand rows' service distributions
   weighted by their arrivals that day;
 - day types follow the engine: ``workday`` (5 per week; 7 for ``calendar = "always"``) and
@@ -79,7 +80,7 @@ def _window_day(
     first, last = min(open_hours), max(open_hours) + 1
     fraction = open_minutes[first:last] / 60.0
     # Incomplete applications come back: each first visit brings 1 + share visits.
-    visits = np.array([1.0 + compiled.matters[m].incomplete_share for m in plan.row_matter])
+    visits = np.array([compiled.matters[m].window_visits_per_case for m in plan.row_matter])
     # Rates while open (the engine's), zero in hours with no open minute.
     row_rates = plan.rates[:, first:last] * (fraction > 0)[None, :] * visits[:, None]
     expected = row_rates * fraction[None, :]  # arrivals per clock hour, for attribution

@@ -43,10 +43,10 @@ def test_littles_law_at_the_office_and_case_accounting() -> None:
     result = simulate(parse_scenario(office_scenario()))
     office = result.offices[0]
     period_minutes = (result.days - result.warmup_days) * 1440.0
-    # Little's law over calendar time: λ = cases per minute of the statistics period
-    arrivals_per_minute = office.cases / period_minutes
-    sojourn_minutes = office.sojourn_mean_calendar_days * 1440.0
-    assert office.cases > 0
+    # Little's law over calendar time: λ = review rounds per minute of the statistics period
+    arrivals_per_minute = office.review_rounds / period_minutes
+    sojourn_minutes = office.review_sojourn_mean_calendar_days * 1440.0
+    assert office.cases > 0 and office.review_rounds >= office.cases
     assert math.isclose(office.in_office_mean, arrivals_per_minute * sojourn_minutes, rel_tol=0.05)
     assert 0.0 < office.utilisation < 1.0
     for accounting in result.accounting:

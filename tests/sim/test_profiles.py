@@ -63,8 +63,10 @@ def test_divorce_takes_at_least_the_cooling_off_period(
 ) -> None:
     divorce = profiles["3-04"]
     assert divorce.min_calendar_days == 30 and "1077" in divorce.min_calendar_days_basis
-    assert not divorce.same_day
-    assert divorce.min_calendar_days <= load_catalog()["3-04"].limit_working_days * 7 / 5
+    assert not divorce.same_day and divorce.second_visit == "certificate"
+    # the 1-WD limit governs the certificate application only, so the minimum needs its note
+    assert divorce.min_calendar_days > load_catalog()["3-04"].limit_working_days * 7 / 5
+    assert divorce.min_calendar_days_note is not None
 
 
 @pytest.mark.parametrize("matter_id", QUERIES)
@@ -134,9 +136,22 @@ def test_province_specialist_matters_never_arrive_at_county_halls(
 
 def test_trips_saved_follow_the_result_delivery(profiles: dict[str, ProcessProfile]) -> None:
     for matter_id, profile in profiles.items():
-        assert profile.trips_saved == expected_trips_saved(profile.result_delivery), matter_id
+        expected = expected_trips_saved(profile.result_delivery, profile.second_visit)
+        assert profile.trips_saved == expected, matter_id
     assert expected_trips_saved("online") == expected_trips_saved("on_the_spot") == 1
     assert expected_trips_saved("post") == 2
+    assert expected_trips_saved("on_the_spot", "certificate") == 2  # both visits at home before
+
+
+def test_a_result_handed_over_later_needs_a_second_visit(
+    profiles: dict[str, ProcessProfile],
+) -> None:
+    later = [
+        m for m, p in profiles.items() if p.result_delivery == "on_the_spot" and not p.same_day
+    ]
+    assert sorted(later) == ["2-01", "3-04"]
+    assert all(profiles[m].second_visit != "none" for m in later)
+    assert all(p.second_visit == "none" for m, p in profiles.items() if m not in later)
 
 
 def test_source_counts_add_up_and_are_printed(profiles: dict[str, ProcessProfile]) -> None:

@@ -70,9 +70,12 @@ def test_office_arrivals_per_day_are_per_working_day() -> None:
     # no window demand: window cases decided here would reach the offices too
     scenario = load_scenario("chizhou").model_copy(update={"replications": 1, "demand": []})
     office_rows = simulate(scenario, replications=1).offices
-    total = sum(row.arrivals_per_working_day for row in office_rows)
+    # distinct cases per working day = review rounds per working day ÷ rounds per case
+    total = sum(r.review_rounds_per_working_day * r.cases / r.review_rounds for r in office_rows)
     # inbound demand: 30 cases per working day over the two offices (chizhou.toml)
     assert total == pytest.approx(30.0, rel=0.1)
+    # a supplement (补正) request brings a case back for another round, not a new case
+    assert all(r.review_rounds > r.cases for r in office_rows)
 
 
 def test_matters_with_too_few_cases_are_left_out_of_the_judgement() -> None:
