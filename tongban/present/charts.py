@@ -99,9 +99,10 @@ def staffing_chart(plans: dict[str, pd.DataFrame]) -> str:
         axes = fig.subplots(1, len(plans), squeeze=False)[0]
         for ax, (name, plan) in zip(axes, plans.items(), strict=True):
             _staffing_axes(ax, name, plan)
-        axes[0].legend(loc="upper right", fontsize=9)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right upper", fontsize=9)
 
-    return _img(draw, (min(5.0 * len(plans), 12.0), 3.4), "每小时所需人员与排班")
+    return _img(draw, (min(4.0 * len(plans) + 3.0, 12.0), 3.4), "每小时所需人员与排班")
 
 
 def _staffing_axes(ax: Axes, name: str, plan: pd.DataFrame) -> None:
@@ -115,6 +116,9 @@ def _staffing_axes(ax: Axes, name: str, plan: pd.DataFrame) -> None:
     ax.set_xticks(hours, [f"{h}时" for h in hours])
     ax.set_ylabel("窗口人员")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(
+        0, max(plan["clerks"].max(), plan.get("rostered_clerks", plan["clerks"]).max()) + 0.5
+    )
 
 
 def office_chart(rows: pd.DataFrame) -> str:

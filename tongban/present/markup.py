@@ -26,8 +26,11 @@ def table(
     flag: Callable[[pd.Series], bool] | None = None,
     numeric: Iterable[str] = (),
 ) -> str:
-    """An HTML table of ``frame`` with Chinese headers; rows where ``flag`` holds are marked."""
-    right = set(numeric)
+    """An HTML table of ``frame`` with Chinese headers; rows where ``flag`` holds are marked.
+
+    Columns not shown as plain text (numbers, shares) are right-aligned, as are ``numeric``.
+    """
+    right = set(numeric) | {src for src, _, fmt in columns if fmt is not text}
     head = "".join(
         f'<th class="{"num" if src in right else ""}">{esc(title)}</th>'
         for src, title, _ in columns

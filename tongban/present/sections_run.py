@@ -54,14 +54,14 @@ def overview(summary: Mapping[str, Any], locality: str, findings: list[str]) -> 
                 f"{esc(judging.get('min_cases_all_replications'))} 件，不作评判）",
             )
         )
-    notes = [esc(n) for n in [*summary.get("notes", []), *stages.get("notes", [])]]
+    notes = [esc(n) for n in [*summary.get("notes", []), *stages.get("notes", [])]]  # English
     warnings = [esc(w) for w in stages.get("warnings", [])]
     body = (
         '<div class="findings"><h3>要点</h3>'
         + bullet_list(findings)
         + "</div>"
         + facts(items)
-        + ("<h3>运行说明</h3>" + bullet_list(notes) if notes else "")
+        + ("<h3>运行说明（模型原文）</h3>" + bullet_list(notes) if notes else "")
         + ("<h3>警告</h3>" + bullet_list(warnings, "warnings") if warnings else "")
     )
     explain = (
@@ -157,7 +157,7 @@ def windows(
         grid = work.pivot_table(index="window_id", columns="hour", values="service_level")
         grid.index = name_of(names, grid.index)
         day = DAY_TYPES.get(str(staffing["day_type"].iloc[0]), "")
-        title = f"{day}各小时 {minutes or '目标'} 分钟内得到服务的申请人占比"
+        title = f"{day}各小时 {_minutes(minutes)} 分钟内得到服务的申请人占比"
         heat = f"<h3>{esc(title)}</h3>" + charts.wait_heatmap(grid, "按时得到服务的占比")
     body = heat + table(
         wins,
@@ -173,11 +173,18 @@ def windows(
     share = target.get("wait_share")
     explain = (
         "申请人在窗口排队等多久。热力图每一格是一个窗口在一个钟点内"
-        f"{esc(minutes or '目标')} 分钟内得到服务的人所占比例："
+        f"{_minutes(minutes)} 分钟内得到服务的人所占比例："
         "绿色好，黄色、红色表示那个钟点人手紧张"
         f"（目标：{pct(share) if share is not None else '见情景文件'}）。"
     )
     return section("windows", "窗口等候（按小时）", explain, body)
+
+
+def _minutes(value: object) -> str:
+    """The target wait in minutes as people write it (``20``, not ``20.0``)."""
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return "目标"
 
 
 def staffing(frames: Mapping[str, pd.DataFrame], names: dict[str, str]) -> str:

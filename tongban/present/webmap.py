@@ -55,6 +55,7 @@ def boundary_geojson(code: str) -> dict[str, Any] | None:
         return None
     mine["geometry"] = mine.geometry.simplify(0.003)
     result: dict[str, Any] = mine[["name", "geometry"]].__geo_interface__
+    result["bbox"] = [float(v) for v in mine.total_bounds]
     return result
 
 
@@ -90,6 +91,32 @@ def _add_points(fmap: folium.Map, places: pd.DataFrame) -> None:
         group.add_to(fmap)
 
 
+def short_name(name: str) -> str:
+    """A hall's place name for a map label (``东至县政务服务中心 …`` → ``东至县``)."""
+    for cut in ("政务服务中心", " ", "（", "("):
+        if cut in name and name.index(cut) > 0:
+            name = name[: name.index(cut)]
+    return name
+
+
+def _add_labels(fmap: folium.Map, windows: pd.DataFrame) -> None:
+    """One permanent label per window location (halls sharing a seat share a label)."""
+    group = folium.FeatureGroup(name="窗口名称", control=False)
+    spots: dict[tuple[float, float], list[str]] = {}
+    for name, lon, lat in zip(windows["name"], windows["lon"], windows["lat"], strict=True):
+        spots.setdefault((float(lat), float(lon)), []).append(short_name(str(name)))
+    for (lat, lon), names in spots.items():
+        folium.CircleMarker(
+            [lat, lon],
+            radius=0,
+            opacity=0,
+            tooltip=folium.Tooltip(
+                " / ".join(esc(n) for n in names), permanent=True, direction="top"
+            ),
+        ).add_to(group)
+    group.add_to(fmap)
+
+
 def _route_tooltip(props: Mapping[str, Any], names: dict[str, str]) -> str:
     stops = "→".join(names.get(str(s), str(s)) for s in props.get("stops", []))
     return (
@@ -118,14 +145,20 @@ def _add_routes(fmap: folium.Map, routes: Mapping[str, Any], names: dict[str, st
     group.add_to(fmap)
 
 
-def _bounds(places: pd.DataFrame, routes: Mapping[str, Any] | None) -> list[list[float]]:
+def _bounds(
+    places: pd.DataFrame, routes: Mapping[str, Any] | None, shape: Mapping[str, Any] | None
+) -> list[list[float]]:
     lons = [float(x) for x in places["lon"]]
     lats = [float(y) for y in places["lat"]]
+    if shape is not None and shape.get("bbox"):
+        west, south, east, north = (float(v) for v in shape["bbox"])
+        lons += [west, east]
+        lats += [south, north]
     for feature in (routes or {}).get("features", []):
         for lon, lat, *_ in (feature.get("geometry") or {}).get("coordinates", []):
             lons.append(float(lon))
             lats.append(float(lat))
-    pad = 0.08
+    pad = 0.03
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
@@ -139,8 +172,11 @@ def map_fragment(places: pd.DataFrame | None, routes: Mapping[str, Any] | None) 
     located = _located(places)
     if located.empty:
         return None
-    fmap = OfflineMap(tiles=None, attribution_control=False, control_scale=True, zoom_start=9)
+    fmap = OfflineMap(
+        tiles=None, attribution_control=False, control_scale=True, zoom_start=9, zoom_snap=0.1
+    )
     locality = located[located["kind"] == "locality"]
+    shape = None
     if not locality.empty:
         shape = boundary_geojson(str(locality["code"].iloc[0]).zfill(6))
         if shape is not None:
@@ -158,8 +194,9 @@ def map_fragment(places: pd.DataFrame | None, routes: Mapping[str, Any] | None) 
     if routes:
         _add_routes(fmap, routes, place_names(places))
     _add_points(fmap, located[located["kind"] != "locality"])
+    _add_labels(fmap, located[located["kind"] == "window"])
     folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.fit_bounds(_bounds(located, routes))
+    fmap.fit_bounds(_bounds(located, routes, shape))
     root = cast(Figure, fmap.get_root())
     root.render()
     name = fmap.get_name()

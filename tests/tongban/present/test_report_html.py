@@ -169,7 +169,9 @@ def test_leaflet_and_the_font_are_inlined(html: str) -> None:
 
 
 def test_map_has_the_boundary_places_and_routes(html: str) -> None:
-    assert html.count("L.circleMarker(") == 4  # two windows, one office, one EMS centre
+    labels = html.count('"permanent": true')
+    assert labels == 2  # one name label per window location
+    assert html.count("L.circleMarker(") == 4 + labels  # two windows, an office, an EMS centre
     assert html.count("L.polyline(") == 1  # the one route
     assert html.count("L.geoJson(") == 1  # the locality's counties
     assert "东至县" in html  # the boundary layer names its counties
@@ -201,7 +203,7 @@ def test_unplaced_windows_are_left_off_the_map() -> None:
     table.loc[table["place_id"] == "dz", ["lon", "lat"]] = math.nan
     tables = {**frames(), "places": table}
     html = render_report(tables, SUMMARY, None, draw_static_map=False)
-    assert html.count("L.circleMarker(") == 3
+    assert html.count("L.circleMarker(") == 3 + 1  # the three located places, one label
 
 
 def test_missing_leaflet_names_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
