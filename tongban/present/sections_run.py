@@ -230,6 +230,8 @@ def staffing(frames: Mapping[str, pd.DataFrame], names: dict[str, str]) -> str:
     explain = (
         "每个钟点需要几名窗口人员才能达到等候目标：柱子是仿真验证过的需要人数，灰点是排队公式的估算，"
         "橙线是排出来的班（整班排班，所以有的钟点会多出人手）。"
+        if plan is not None and not plan.empty
+        else "本情景的窗口人数由情景文件固定（未运行人员配置计算）；下表是仿真中各窗口在岗的人数。"
     )
     return section("staffing", "人员需求与排班（按小时）", explain, "".join(parts))
 
