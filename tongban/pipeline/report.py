@@ -4,8 +4,10 @@ A run's report folder holds the simulation's tables (``turnaround``, ``windows``
 ``staffing``, ``matter_staffing``, ``offices``, ``trips_saved``, ``pickups``), the routing
 stage's (``pickups`` — the planned pickups replace the fixed ones —, ``unserved``,
 ``tradeoff``, plus ``routes.geojson``, ``routing.json`` and ``routes.png``), the staffing
-stage's (``staffing_plan``, ``roster``, ``office_staffing``), ``map.png`` for a scenario
-with a locality, the per-case ``trace/`` when asked, and ``summary.json``.
+stage's (``staffing_plan``, ``roster``, ``office_staffing``), ``places`` (the Chinese
+names of windows, offices and EMS centres), ``map.png`` for a scenario with a locality, the
+per-case ``trace/`` when asked, ``summary.json``, and ``report.html`` — the page for people,
+rendered by :func:`tongban.present.render_report` from the same tables.
 """
 
 from __future__ import annotations
