@@ -4,6 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= report
+# Leaflet for the offline interactive map of report.html: vendored from the npm registry at
+# install time into a gitignored folder of the package (never fetched when a report opens).
+LEAFLET_VERSION := 1.9.4
+LEAFLET := tongban/present/vendor/leaflet
 
 .PHONY: run test lint typecheck pytest install clean
 
@@ -11,7 +15,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(LEAFLET)/leaflet.js:
+	rm -rf $(LEAFLET) && mkdir -p $(LEAFLET)
+	cd $(LEAFLET) && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null \
+	  && tar -xzf leaflet-$(LEAFLET_VERSION).tgz --strip-components=2 \
+	     package/dist/leaflet.js package/dist/leaflet.css package/dist/images \
+	  && rm leaflet-$(LEAFLET_VERSION).tgz && echo $(LEAFLET_VERSION) > VERSION
+
+$(STAMP): $(BIN)/python pyproject.toml $(LEAFLET)/leaflet.js
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -34,4 +45,4 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(LEAFLET) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

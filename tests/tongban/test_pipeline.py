@@ -135,7 +135,7 @@ def test_report_writes_every_table_once(
     expected = {f"{name}.csv" for name in pipeline.report_tables(result)}
     assert sorted(written) == sorted(expected)  # each CSV once
     on_disk = {p.name for p in folder.iterdir()}
-    assert on_disk == expected | {"summary.json", "routes.geojson", "routing.json"}
+    assert on_disk == expected | {"summary.json", "routes.geojson", "routing.json", "report.html"}
     assert {"staffing_plan.csv", "roster.csv", "office_staffing.csv", "unserved.csv"} <= expected
 
 

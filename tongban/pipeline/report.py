@@ -4,8 +4,10 @@ A run's report folder holds the simulation's tables (``turnaround``, ``windows``
 ``staffing``, ``matter_staffing``, ``offices``, ``trips_saved``, ``pickups``), the routing
 stage's (``pickups`` — the planned pickups replace the fixed ones —, ``unserved``,
 ``tradeoff``, plus ``routes.geojson``, ``routing.json`` and ``routes.png``), the staffing
-stage's (``staffing_plan``, ``roster``, ``office_staffing``), ``map.png`` for a scenario
-with a locality, the per-case ``trace/`` when asked, and ``summary.json``.
+stage's (``staffing_plan``, ``roster``, ``office_staffing``), ``places`` (the Chinese
+names of windows, offices and EMS centres), ``map.png`` for a scenario with a locality, the
+per-case ``trace/`` when asked, ``summary.json``, and ``report.html`` — the page for people,
+rendered by :func:`tongban.present.render_report` from the same tables.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tongban import __version__
 from tongban.kernel.tables import write_csv
 from tongban.pipeline.folder import atomic_folder
 from tongban.pipeline.stages import RunResult
+from tongban.present import PlaceRow, render_report, scenario_places, table_frames
 
 Tables = dict[str, tuple[type, Sequence[Any]]]  # file stem → (row dataclass, rows)
 
@@ -52,14 +55,22 @@ def report_tables(result: RunResult) -> Tables:
         tables.update(routing_tables(result.prepared.routing))
     if result.prepared.staffing is not None:
         tables.update(staffing_tables(result.prepared.staffing))
+    tables["places"] = (PlaceRow, scenario_places(result.prepared.scenario))
     return tables
 
 
 def summary(result: RunResult) -> dict[str, Any]:
     """The content of ``summary.json``: the simulation's summary and the stages section."""
     prepared = result.prepared
+    scenario = prepared.scenario
     return {
         **summary_dict(result.simulation, __version__),
+        "assumptions": {
+            "description": scenario.description,
+            "locality": scenario.locality,
+            "start_date": scenario.start_date.isoformat(),
+            "targets": scenario.targets.model_dump(mode="json"),
+        },
         "stages": {
             "routing": prepared.routing is not None,
             "staffing": prepared.staffing is not None,
@@ -101,25 +112,38 @@ def write_report(
     """Write the run's report folder (atomic: built beside ``folder``, swapped in).
 
     ``trace_dir`` (where :func:`~tongban.pipeline.replicate` wrote the per-case traces)
-    becomes the report's ``trace/``; ``maps=False`` leaves out the PNG maps.
+    becomes the report's ``trace/``; ``maps=False`` leaves out the PNG maps (``report.html``
+    is always written, with its interactive map).
     """
     plan = result.prepared.routing
     locality = result.prepared.scenario.locality
+    tables = report_tables(result)
+    content = summary(result)
 
     def pictures(staging: Path) -> None:
         if trace_dir is not None and trace_dir.exists():
             shutil.move(str(trace_dir), str(staging / "trace"))
-        if not maps:
-            return
-        if plan is not None:
+        if maps and plan is not None:
             from routing.route_map import draw_route_map
 
             title = f"{plan.scenario}: EMS pickup routes"
             draw_route_map(plan.chosen, staging / "routes.png", title)
-        if locality is not None:
+        if maps and locality is not None:
             from geo.mapping import draw_locality_map
 
             draw_locality_map(locality, staging / "map.png")
+        page(staging)
+
+    def page(staging: Path) -> None:
+        static = staging / "map.png"
+        html = render_report(
+            table_frames(tables),
+            {**content, "package_version": __version__},
+            json.loads(documents["routes.geojson"]) if "routes.geojson" in documents else None,
+            static_map=static.read_bytes() if static.exists() else None,
+            draw_static_map=False,
+        )
+        (staging / "report.html").write_text(html, "utf-8")
 
     documents = routing_documents(plan) if plan is not None else {}
-    return write_folder(folder, report_tables(result), documents, summary(result), pictures)
+    return write_folder(folder, tables, documents, content, pictures)
