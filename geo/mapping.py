@@ -121,14 +121,19 @@ def draw_locality_map(
         linestyle="--",
         linewidth=1.0,
         zorder=3,
-        label="trunk to Nanjing (truck/air)",
+        label="至南京干线（汽运/航空）" if font else "trunk to Nanjing (truck/air)",
     )
     feeders = [
         LineString([(c.lon, c.lat), (network.hub_for(c.code).lon, network.hub_for(c.code).lat)])
         for c in centres
     ]
     gpd.GeoSeries(feeders, crs=STORAGE_CRS).to_crs(EQUAL_AREA_CRS).plot(
-        ax=ax, color="#2e8b57", linewidth=0.6, alpha=0.6, zorder=3, label="centre ↔ hub truck"
+        ax=ax,
+        color="#2e8b57",
+        linewidth=0.6,
+        alpha=0.6,
+        zorder=3,
+        label="处理中心 ↔ 集散中心汽运" if font else "centre ↔ hub truck",
     )
     centre_pts.plot(
         ax=ax,
@@ -138,13 +143,23 @@ def draw_locality_map(
         linewidth=0.8,
         markersize=70 if not national else 14,
         zorder=8,
-        label="EMS processing centre (prefecture seat)",
+        label="EMS 邮件处理中心（地市）" if font else "EMS processing centre (prefecture seat)",
     )
     hub_pts.plot(
-        ax=ax, marker="*", color="#1f4e9e", markersize=260, zorder=9, label="EMS provincial hub"
+        ax=ax,
+        marker="*",
+        color="#1f4e9e",
+        markersize=260,
+        zorder=9,
+        label="EMS 省级集散中心" if font else "EMS provincial hub",
     )
     air.plot(
-        ax=ax, marker="P", color="black", markersize=180, zorder=10, label="EMS national air hub"
+        ax=ax,
+        marker="P",
+        color="black",
+        markersize=180,
+        zorder=10,
+        label="EMS 全国航空集散中心" if font else "EMS national air hub",
     )
     offices = windows[windows["level"].isin(units.LEVELS)]
     offices.plot(
@@ -155,7 +170,7 @@ def draw_locality_map(
         markersize=170 if not national else 10,
         linewidth=1.4 if not national else 0.4,
         zorder=6,
-        label="handling office (unit seat)",
+        label="业务属地部门（驻地）" if font else "handling office (unit seat)",
     )
     sizes = windows["level"].map({"province": 120, "prefecture": 90, "county": 45}).fillna(20)
     windows.plot(
@@ -163,7 +178,7 @@ def draw_locality_map(
         color="#d62728",
         markersize=sizes if not national else 1.5,
         zorder=7,
-        label="跨省通办 window" if font else "cross-province window",
+        label="跨省通办窗口" if font else "cross-province window",
     )
     if not national:
         for row in windows.itertuples():
@@ -179,7 +194,7 @@ def draw_locality_map(
             )
         for hub, row in zip(hub_units, hub_pts.itertuples(), strict=True):
             ax.annotate(
-                f"{label(hub)} hub",
+                f"{label(hub)} 集散中心" if font else f"{label(hub)} hub",
                 (row.geometry.x, row.geometry.y),
                 xytext=(10, 8),
                 textcoords="offset points",
@@ -200,7 +215,11 @@ def draw_locality_map(
     _set_extent(ax, focus, hub_units, home, nanjing)
     _scale_bar(ax)
     place = loc.name if font else loc.code
-    title = f"{place} ({loc.key}): windows, handling offices, EMS centres and hubs"
+    title = (
+        f"{place}：跨省通办窗口、业务属地部门、EMS 处理与集散中心"
+        if font
+        else f"{place} ({loc.key}): windows, handling offices, EMS centres and hubs"
+    )
     ax.set_title(title, fontsize=12)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.92)
     ax.set_axis_off()

@@ -7,6 +7,7 @@ metres, never degrees. Stops are labelled with the window id and its pickup time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,8 +35,16 @@ def route_frame(plan: PickupPlan) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
 
 
-def draw_route_map(plan: PickupPlan, out: str | Path, title: str = "EMS pickup routes") -> Path:
-    """Draw the plan's routes, depot(s) and windows to a PNG; return its path."""
+def draw_route_map(
+    plan: PickupPlan,
+    out: str | Path,
+    title: str = "EMS pickup routes",
+    names: Mapping[str, str] | None = None,
+) -> Path:
+    """Draw the plan's routes, depot(s) and windows to a PNG; return its path.
+
+    ``names`` labels windows by name (window id → name); a window without one keeps its id.
+    """
     routes = route_frame(plan)
     font = cjk_font()
     if font:  # scenario names and labels may be Chinese
@@ -54,25 +63,36 @@ def draw_route_map(plan: PickupPlan, out: str | Path, title: str = "EMS pickup r
         vans = sorted(projected["vehicle"].unique())
         for k, van in enumerate(vans):
             mine = projected[projected["vehicle"] == van]
-            label = f"{van}: {mine['distance_km'].sum():.0f} km, {len(mine)} route(s)"
+            km, n = mine["distance_km"].sum(), len(mine)
+            label = (
+                f"{van}：{km:.0f} 公里，{n} 条线路" if font else f"{van}: {km:.0f} km, {n} route(s)"
+            )
             mine.plot(ax=ax, color=colours(k % 10), linewidth=2.2, label=label, zorder=4)
-        _draw_stops(ax, plan, routes)
+        _draw_stops(ax, plan, routes, chinese=font is not None, names=names or {})
         ax.set_xlim(minx - PAD_M, maxx + PAD_M)
         ax.set_ylim(miny - PAD_M, maxy + PAD_M)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.92)
         ax.set_axis_off()
-    ax.set_title(
-        f"{title} — {plan.pickups_per_day} pickups/day, {plan.km:.0f} km, "
-        f"{plan.vehicle_cost_yuan:.0f} yuan, mean parcel wait {plan.mean_wait_hours:.1f} h",
-        fontsize=11,
-    )
+    if font:
+        figures = (
+            f"每日揽收 {plan.pickups_per_day} 次，{plan.km:.0f} 公里，"
+            f"{plan.vehicle_cost_yuan:.0f} 元，邮件平均等待 {plan.mean_wait_hours:.1f} 小时"
+        )
+    else:
+        figures = (
+            f"{plan.pickups_per_day} pickups/day, {plan.km:.0f} km, "
+            f"{plan.vehicle_cost_yuan:.0f} yuan, mean parcel wait {plan.mean_wait_hours:.1f} h"
+        )
+    ax.set_title(f"{title} — {figures}", fontsize=11)
     out_path = Path(out)
     fig.savefig(out_path, bbox_inches="tight")
     plt.close(fig)
     return out_path
 
 
-def _draw_stops(ax: Axes, plan: PickupPlan, routes: gpd.GeoDataFrame) -> None:
+def _draw_stops(
+    ax: Axes, plan: PickupPlan, routes: gpd.GeoDataFrame, chinese: bool, names: Mapping[str, str]
+) -> None:
     """Depots as black squares; windows as red dots labelled with their pickup times."""
     depots, stops = set(), {}
     for line, ids in zip(routes.geometry, routes["stops"], strict=True):
@@ -85,7 +105,12 @@ def _draw_stops(ax: Axes, plan: PickupPlan, routes: gpd.GeoDataFrame) -> None:
         times.setdefault(pickup.window_id, []).append(clock(pickup.time_min))
     depot_pts = gpd.GeoSeries([Point(p) for p in sorted(depots)], crs=STORAGE_CRS)
     depot_pts.to_crs(EQUAL_AREA_CRS).plot(
-        ax=ax, marker="s", color="black", markersize=90, zorder=6, label="mail processing centre"
+        ax=ax,
+        marker="s",
+        color="black",
+        markersize=90,
+        zorder=6,
+        label="EMS 邮件处理中心" if chinese else "mail processing centre",
     )
     # windows sharing a seat point (e.g. a city hall and its urban district's) get one label
     by_point: dict[tuple[float, float], list[str]] = {}
@@ -94,10 +119,17 @@ def _draw_stops(ax: Axes, plan: PickupPlan, routes: gpd.GeoDataFrame) -> None:
     points = sorted(by_point)
     window_pts = gpd.GeoSeries([Point(p) for p in points], crs=STORAGE_CRS)
     projected = window_pts.to_crs(EQUAL_AREA_CRS)
-    projected.plot(ax=ax, color="#d62728", markersize=45, zorder=7, label="window")
+    projected.plot(
+        ax=ax,
+        color="#d62728",
+        markersize=45,
+        zorder=7,
+        label="跨省通办窗口" if chinese else "window",
+    )
     for key, point in zip(points, projected, strict=True):
         text = "\n".join(
-            f"{name} {' / '.join(sorted(times.get(name, [])))}" for name in by_point[key]
+            f"{names.get(name, name)} {' / '.join(sorted(times.get(name, [])))}"
+            for name in by_point[key]
         )
         ax.annotate(
             text,

@@ -126,8 +126,9 @@ def write_report(
         if maps and plan is not None:
             from routing.route_map import draw_route_map
 
-            title = f"{plan.scenario}: EMS pickup routes"
-            draw_route_map(plan.chosen, staging / "routes.png", title)
+            title = f"{plan.scenario}：EMS 揽收线路"
+            names = {w.id: w.name for w in result.prepared.scenario.windows if w.name}
+            draw_route_map(plan.chosen, staging / "routes.png", title, names)
         if maps and locality is not None:
             from geo.mapping import draw_locality_map
 
