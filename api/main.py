@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from api.db import make_engine
 from api.errors import BodyLimit, install_handlers
 from api.result_cache import ResultCache
-from api.routes import health, keys, matters, routing_jobs, runs, scenarios, staffing
+from api.routes import health, keys, matters, page, routing_jobs, runs, scenarios, staffing
 from api.scenario_input import scenario_schemas
 from api.security import KeyCache
 from api.settings import Settings, get_settings
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.result_cache = ResultCache(settings.result_cache_entries)
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys):
+    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys, page):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
