@@ -25,6 +25,11 @@ import pytest
 import tomli_w
 
 from tests.api.live import Server
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # the dev extra is missing: the browser fixture says so
+    expect = sync_playwright = None
 from tests.api.service import GEO_SMALL, prepare_database
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -82,10 +87,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    if sync_playwright is None:
         _unavailable("the Python package playwright is not installed (dev extra)")
+    # no page.wait_for_function with an expression: the page's CSP forbids eval
     with sync_playwright() as playwright:
         args = ["--no-sandbox", "--disable-dev-shm-usage"]  # CI runs as root in a container
         browser = playwright.chromium.launch(executable_path=executable, args=args)
@@ -122,11 +126,9 @@ def _use_key(page: Any, key: str) -> None:
     page.click("#use-key")
 
 
-def _upload(page: Any, path: Path, expect: str) -> None:
+def _upload(page: Any, path: Path, text: str) -> None:
     page.set_input_files("#upload", str(path))
-    page.wait_for_function(
-        "text => document.getElementById('scenario-text').value.includes(text)", arg=expect
-    )
+    expect(page.locator("#scenario-text")).to_have_value(re.compile(re.escape(text)))
 
 
 def test_a_planner_uploads_runs_and_sees_results_and_map(
@@ -170,6 +172,14 @@ def test_a_broken_scenario_shows_the_api_s_message_and_starts_nothing(
     page: Any, live: Live, tmp_path: Path
 ) -> None:
     runs, scenarios = len(live.get("/runs")), len(live.get("/scenarios"))
+    page.select_option("#shipped", "mmc")  # a shipped scenario loads without a key
+    expect(page.locator("#scenario-text")).to_have_value(re.compile("M/M/c check"))
+    _use_key(page, live.keys["analyst"])
+    page.wait_for_selector("#key-status.ok")
+    page.click("#start")
+    page.wait_for_selector("#start-error:not(:empty)")
+    assert "needs a planner key" in page.inner_text("#start-error")
+
     _use_key(page, live.keys["planner"])
     page.wait_for_selector("#key-status.ok")
 
@@ -179,16 +189,30 @@ def test_a_broken_scenario_shows_the_api_s_message_and_starts_nothing(
     assert "body is not valid TOML" in page.inner_text("#start-error")
     _shoot(page, "bad-toml")
 
-    too_long = tmp_path / "too_long.toml"
-    too_long.write_text(tomli_w.dumps({**GEO_SMALL, "days": 1000}), "utf-8")
-    _upload(page, too_long, "days = 1000")
-    page.click("#start")
-    page.wait_for_function(
-        "() => document.getElementById('start-error').innerText.includes('days')"
-    )
-    message = page.inner_text("#start-error")
-    assert "days must be at most 730 on this service (got 1000)" in message, message
-    _shoot(page, "out-of-range")
+    process = {"window": {"incomplete_share": 1.5}}
+    cases = [
+        ({"days": 1000}, "days must be at most 730 on this service (got 1000)"),
+        ({"process": process}, "process.window.incomplete_share: Input should be less than"),
+    ]
+    for number, (change, expected) in enumerate(cases):
+        scenario = tmp_path / f"out_of_range_{number}.toml"
+        scenario.write_text(tomli_w.dumps({**GEO_SMALL, **change}), "utf-8")
+        _upload(page, scenario, tomli_w.dumps(change).splitlines()[-1])
+        page.click("#start")
+        expect(page.locator("#start-error")).to_contain_text(expected)
+        assert "The scenario was not stored" in page.inner_text("#start-error")
+        _shoot(page, f"out-of-range-{number}")
 
     assert page.locator("#run-section").is_hidden()
     assert (len(live.get("/runs")), len(live.get("/scenarios"))) == (runs, scenarios)
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must provide it"):
+        _unavailable("no Chromium")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        _unavailable("no Chromium")
