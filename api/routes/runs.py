@@ -329,11 +329,15 @@ REPORT_HEADERS = {
 async def report_page(run_id: Id, request: Request, _key: Reader) -> Response:
     """The run's ``report.html``: what was run, the charts, the tables and the map."""
     engine = request.app.state.engine
+    cache: ResultCache = request.app.state.report_cache  # a succeeded run's page never changes
+    rendered = cache.get((run_id, "report", "html"))
+    if rendered is None:
 
-    def render() -> bytes:
-        with Session(engine, expire_on_commit=False) as session:
-            run = _finished_run(session, run_id)
-        return render_run_report(engine, run)
+        def render() -> bytes:
+            with Session(engine, expire_on_commit=False) as session:
+                run = _finished_run(session, run_id)
+            return render_run_report(engine, run)
 
-    body = await run_in_threadpool(render)
-    return Response(body, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
+        rendered = (await run_in_threadpool(render), "text/html; charset=utf-8")
+        cache.put((run_id, "report", "html"), rendered)
+    return Response(rendered[0], media_type=rendered[1], headers=REPORT_HEADERS)

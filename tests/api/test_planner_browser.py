@@ -37,7 +37,7 @@ CHROMIUM = os.environ.get("TONGBAN_CHROMIUM", "/usr/bin/chromium")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 SHOTS = Path("/tmp")
 BAD_TOML = Path(__file__).parents[1] / "data" / "scenarios" / "bad_toml.toml"
-RUN_SECONDS = 60_000  # ms: the small scenario takes a few seconds
+RUN_SECONDS = 60_000  # ms: the small scenario and its report take a few seconds each
 
 
 def _unavailable(reason: str) -> None:
@@ -162,7 +162,7 @@ def test_a_planner_uploads_runs_and_sees_results_and_map(
     assert sorted(shown) == sorted(expected) and all(CHINESE.search(s) for s in shown)
 
     report = page.frame_locator("#report")
-    report.locator("#map").wait_for(state="attached")
+    report.locator("#map").wait_for(state="attached", timeout=RUN_SECONDS)
     report.locator("h1").wait_for()
     assert report.locator("#map").count() == 1
     _shoot(page, "results")
