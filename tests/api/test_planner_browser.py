@@ -117,6 +117,7 @@ def _shoot(page: Any, name: str) -> None:
     size = page.viewport_size
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(500)  # let the report frame paint again at the new size
     page.screenshot(path=str(SHOTS / f"planner-{name}.png"))
     page.set_viewport_size(size)
 
