@@ -324,6 +324,11 @@
   }
   $("show-all").addEventListener("click", () => { showAll = !showAll; showMatters(); });
 
+  function matterName(id) {
+    const row = matters.find((r) => r.matter_id === id);
+    return row ? id + " " + row.matter_name : id;
+  }
+
   function summaryText(run) {
     const s = run.summary || {};
     const parts = [(s.scenario || "scenario #" + run.scenario_id) + ": " + run.replications + " replication(s), seed " + run.seed];
@@ -334,7 +339,7 @@
       if (j.matters_judged === 0) {
         parts.push("no matter has enough cases to judge (" + (j.min_cases_all_replications || 20) + " over all replications): run more days or replications");
       } else {
-        parts.push(j.matters_judged + " matters with enough cases to judge, " + (below.length ? below.length + " below 90% within limit (" + below.join(", ") + ")" : "none below 90% within limit"));
+        parts.push(j.matters_judged + " matters with enough cases to judge, " + (below.length ? below.length + " below 90% within limit: " + below.map(matterName).join(", ") : "none below 90% within limit"));
       }
       if (j.matters_left_out_too_few_cases) parts.push(j.matters_left_out_too_few_cases + " with too few cases");
     }
