@@ -4,7 +4,7 @@
   const KEY_STORE = "tongban.apiKey";
   const ACTIVE = ["queued", "running"];
   const STAGES = { routing: "EMS routing 路线", staffing: "Staffing 排班", simulation: "Simulation 仿真 (replications)" };
-  const MODES = { online: "online 全程网办", proxy: "proxy 异地代收代办", joint: "joint 多地联办", counter: "counter 窗口" };
+  const MODES = { online: "全程网办\nonline", proxy: "异地代收代办\nproxy", joint: "多地联办\njoint", counter: "窗口办结\ncounter" };
   const $ = (id) => document.getElementById(id);
   let current = null;       // the run on screen
   let timer = null;         // the next poll
