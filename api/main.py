@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from api.db import make_engine
 from api.errors import BodyLimit, install_handlers
 from api.result_cache import ResultCache
-from api.routes import health, keys, matters, routing_jobs, runs, scenarios, staffing
+from api.routes import health, keys, matters, page, routing_jobs, runs, scenarios, staffing
 from api.scenario_input import scenario_schemas
 from api.security import KeyCache
 from api.settings import Settings, get_settings
@@ -31,6 +31,8 @@ starts runs and routing jobs, and asks for staffing plans; **admin** also manage
 Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": "..."}]}`.
 """
 
+
+REPORT_PAGES_KEPT = 8
 
 BODY_ERRORS = {
     "400": "Malformed body (not JSON/TOML, not UTF-8, nested too deeply)",
@@ -77,9 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dispatcher = None
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.result_cache = ResultCache(settings.result_cache_entries)
+    # rendered report pages are large (charts, map, font): a few per process
+    app.state.report_cache = ResultCache(min(settings.result_cache_entries, REPORT_PAGES_KEPT))
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys):
+    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys, page):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Rendered result tables of succeeded runs, per web process (they never change once written)."""
+"""Rendered result tables and report pages of succeeded runs, per web process (they never
+change once written)."""
 
 from __future__ import annotations
 

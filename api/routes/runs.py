@@ -31,6 +31,7 @@ from api.models.runs import (
 )
 from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
+from api.run_report import render_run_report
 from sim.scenarios.budget import check_run_size
 from sim.scenarios.loader import parse_scenario
 from tongban.kernel.errors import InputError
@@ -300,3 +301,43 @@ def routes(run_id: Id, session: SessionDep, _key: Reader) -> Response:
     if run.routes is None:
         raise HTTPException(404, f"run {run_id} has no routes (abstract scenario or routing off)")
     return JSONResponse(run.routes, media_type="application/geo+json")
+
+
+#: Headers of the rendered report: it carries its own scripts and styles inline and fetches
+#: nothing (the CSP makes sure), and it is never stored by a browser or proxy.
+REPORT_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@router.get(
+    "/runs/{run_id}/report.html",
+    response_class=Response,
+    responses={
+        **problem_responses(404, 409),
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "The self-contained report page (charts, tables, map)",
+        },
+    },
+)
+async def report_page(run_id: Id, request: Request, _key: Reader) -> Response:
+    """The run's ``report.html``: what was run, the charts, the tables and the map."""
+    engine = request.app.state.engine
+    cache: ResultCache = request.app.state.report_cache  # a succeeded run's page never changes
+    rendered = cache.get((run_id, "report", "html"))
+    if rendered is None:
+
+        def render() -> bytes:
+            with Session(engine, expire_on_commit=False) as session:
+                run = _finished_run(session, run_id)
+            return render_run_report(engine, run)
+
+        rendered = (await run_in_threadpool(render), "text/html; charset=utf-8")
+        cache.put((run_id, "report", "html"), rendered)
+    return Response(rendered[0], media_type=rendered[1], headers=REPORT_HEADERS)

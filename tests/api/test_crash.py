@@ -4,9 +4,6 @@ results of an uninterrupted run with the same seed (only missing replications re
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,46 +15,11 @@ from sqlmodel import Session, col, select
 
 from api.db import make_engine
 from api.models.runs import ReplicationRecord
+from tests.api.live import Server
 from tests.api.service import MMC_SMALL, expected_tables, prepare_database
 
 SLOW = {**MMC_SMALL, "days": 60, "demand": [{**MMC_SMALL["demand"][0], "per_hour": 15.0}]}
 REPLICATIONS, SEED = 8, 7
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """``tongban serve`` as a subprocess on 127.0.0.1."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-c", "from tongban.cli import main; main()", "serve"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port)]
-        self.log = log.open("ab")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.2)
-
-    def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()  # SIGKILL: no shutdown code runs
-        else:
-            self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 @pytest.fixture

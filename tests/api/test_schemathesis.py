@@ -9,7 +9,6 @@ requests stay cheap.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.main import create_app
 from api.settings import Settings
+from tests.api.live import free_port
 from tests.api.service import MMC_SMALL, prepare_database
 
 pytestmark = pytest.mark.xdist_group("schemathesis")
@@ -39,12 +39,6 @@ SEMANTIC = positive_data_acceptance
 # not all refused: unknown query parameters are ignored (as HTTP APIs usually do) and the key
 # header, which the test always sends, is counted as "removed" by negative generation.
 LENIENT = negative_data_rejection
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +56,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             max_routing_stops=20,
         )
     )
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
