@@ -131,6 +131,12 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
 def load_scenario(name_or_path: str) -> Scenario:
     """Read and validate a scenario file (schema only; see :func:`sim.engine.compile`)."""
     path = resolve_path(name_or_path)
+    return parse_scenario(load_data(name_or_path), str(path))
+
+
+def load_data(name_or_path: str) -> dict[str, Any]:
+    """A scenario file's decoded TOML, not yet validated (for overrides on top of it)."""
+    path = resolve_path(name_or_path)
     text = read_text_bounded(path, "scenario")
     try:
         data = tomllib.loads(text)
@@ -138,4 +144,4 @@ def load_scenario(name_or_path: str) -> Scenario:
         raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
     except RecursionError:
         raise too_deep(f"scenario {path}") from None
-    return parse_scenario(data, str(path))
+    return data
