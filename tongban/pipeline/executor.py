@@ -66,8 +66,13 @@ class Executor(ABC):
         shared: S,
         keys: Sequence[K],
         on_done: OnDone | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
-        """Results of ``fn(shared, key)`` in the order of ``keys``."""
+        """Results of ``fn(shared, key)`` in the order of ``keys``.
+
+        ``on_result(position, result)`` sees each result as it arrives (e.g. to store it);
+        an exception it raises ends the map (e.g. a cancelled run).
+        """
 
     def close(self) -> None:  # noqa: B027 - a no-op for backends without workers
         """Release workers (a no-op for backends without any)."""
@@ -93,13 +98,30 @@ class InlineExecutor(Executor):
         shared: S,
         keys: Sequence[K],
         on_done: OnDone | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         results = []
         for done, key in enumerate(keys, start=1):
             results.append(fn(shared, key))
+            if on_result is not None:
+                on_result(done - 1, results[-1])
             if on_done is not None:
                 on_done(done, len(keys))
         return results
+
+
+def _notify(
+    callbacks: tuple[OnDone | None, Callable[[int, R], None] | None],
+    position: int,
+    result: R,
+    done: int,
+    total: int,
+) -> None:
+    on_done, on_result = callbacks
+    if on_result is not None:
+        on_result(position, result)
+    if on_done is not None:
+        on_done(done, total)
 
 
 # -- local processes ----------------------------------------------------------------------
@@ -130,12 +152,13 @@ class ProcessExecutor(Executor):
         shared: S,
         keys: Sequence[K],
         on_done: OnDone | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         results: dict[int, R] = {}
         for attempt in range(INFRA_RETRIES + 1):
             try:
-                self._run_pool(fn, blob, keys, results, on_done)
+                self._run_pool(fn, blob, keys, results, (on_done, on_result))
                 return [results[i] for i in range(len(keys))]
             except BrokenProcessPool:
                 missing = len(keys) - len(results)
@@ -152,7 +175,7 @@ class ProcessExecutor(Executor):
         blob: bytes,
         keys: Sequence[K],
         results: dict[int, R],
-        on_done: OnDone | None,
+        callbacks: tuple[OnDone | None, Callable[[int, R], None] | None],
     ) -> None:
         """Run the keys without a result; a dead worker raises BrokenProcessPool."""
         pending_keys = [i for i in range(len(keys)) if i not in results]
@@ -174,9 +197,9 @@ class ProcessExecutor(Executor):
                     error = future.exception()
                     if error is not None:
                         raise error
-                    results[futures[future]] = future.result()
-                    if on_done is not None:
-                        on_done(len(results), len(keys))
+                    position = futures[future]
+                    results[position] = future.result()
+                    _notify(callbacks, position, results[position], len(results), len(keys))
         finally:
             _stop(pool)
 
@@ -234,6 +257,7 @@ class DaskExecutor(Executor):
         shared: S,
         keys: Sequence[K],
         on_done: OnDone | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         as_completed = _distributed().as_completed
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
@@ -245,9 +269,9 @@ class DaskExecutor(Executor):
         results: dict[int, R] = {}
         try:
             for future in as_completed(futures):
-                results[index[future.key]] = future.result()  # a model error raises here
-                if on_done is not None:
-                    on_done(len(results), len(keys))
+                position = index[future.key]
+                results[position] = future.result()  # a model error raises here
+                _notify((on_done, on_result), position, results[position], len(results), len(keys))
         finally:
             self.client.cancel([*futures, shared_future])
         return [results[i] for i in range(len(keys))]
