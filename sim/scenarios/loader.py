@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenarios.budget import check_budget
+from sim.scenarios.national import expand as expand_national
 from sim.scenarios.schema import Scenario
 from tongban.kernel.errors import InputError
 from tongban.kernel.inputfiles import check_nesting, read_text_bounded, too_deep
@@ -115,6 +116,8 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     request bodies both come through here.
     """
     check_nesting(data, f"scenario {source}")
+    if isinstance(data, dict) and "national" in data:  # generated halls and offices
+        data = expand_national(data, source)
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
