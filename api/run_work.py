@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from api.models.common import utcnow
 from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunStatus
 from sim.scenarios.loader import parse_scenario
+from tongban.pipeline.executor import Executor, InlineExecutor
 
 #: The stage name the pipeline reports replications under (``tongban.pipeline.run``).
 SIMULATION = "simulation"
@@ -115,10 +116,14 @@ def _routes_geojson(result: Any) -> dict[str, Any] | None:
     return routes_geojson(routing.chosen)
 
 
-def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> None:
-    """Carry a claimed run (status ``running``) to its end."""
-    from tongban.pipeline import RunOptions, finish, prepare, replicate, report_tables
+def execute_run(
+    engine: Engine, run_id: int, route_iterations: int = 500, executor: Executor | None = None
+) -> None:
+    """Carry a claimed run (status ``running``) to its end; replications run on ``executor``
+    (default inline; ``TONGBAN_DASK_SCHEDULER`` in the worker: that Dask cluster)."""
+    from tongban.pipeline import RunOptions, finish, prepare, report_tables
     from tongban.pipeline.report import summary
+    from tongban.pipeline.stages import replication_task
 
     with Session(engine) as session:
         run = session.get(RunRecord, run_id)
@@ -136,15 +141,21 @@ def execute_run(engine: Engine, run_id: int, route_iterations: int = 500) -> Non
     total = prepared.replications
     done = _done_indices(engine, run_id)
     _set_progress(engine, run_id, SIMULATION, len(done), total)
-    recomputed = 0  # replications computed although already stored: 0 on a clean resume
-    for index in range(total):
-        if index in done:
-            continue
-        _still_running(engine, run_id)
-        if not _store_replication(engine, run_id, index, replicate(prepared, index)):
-            recomputed += 1
+    missing = [index for index in range(total) if index not in done]
+    recomputed = [0]  # replications computed although already stored: 0 on a clean resume
+
+    def store(position: int, result: Any) -> None:
+        index = missing[position]
+        if not _store_replication(engine, run_id, index, result):
+            recomputed[0] += 1
         done.add(index)
-        _set_progress(engine, run_id, SIMULATION, len(done), total, recomputed)
+        _set_progress(engine, run_id, SIMULATION, len(done), total, recomputed[0])
+
+    if missing:
+        _still_running(engine, run_id)
+        (executor or InlineExecutor()).map(
+            replication_task, (prepared, None), missing, on_result=store
+        )
     results = _load_replications(engine, run_id)[:total]
     result = finish(prepared, results, started, utcnow())
     tables = report_tables(result)

@@ -32,6 +32,7 @@ from api.models.runs import RunRecord, RunStatus
 from api.run_work import Cancelled, execute_run, fail_run
 from api.settings import Settings
 from tongban.kernel.errors import InputError
+from tongban.pipeline.executor import make_executor
 
 logger = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -60,7 +61,8 @@ def run_in_worker(url: str, run_id: int, route_iterations: int) -> None:
     """Worker entry point for a run."""
     engine = _engine(url)
     try:
-        execute_run(engine, run_id, route_iterations)
+        with make_executor() as executor:  # inline, or TONGBAN_DASK_SCHEDULER's cluster
+            execute_run(engine, run_id, route_iterations, executor)
     except Cancelled:
         return
     except InputError as exc:

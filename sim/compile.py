@@ -129,9 +129,10 @@ def _check_matter(path: str, matter: str, known: Mapping[str, MatterFacts]) -> N
 def _mode(scenario: Scenario, facts: MatterFacts, override: str | None, path: str) -> str:
     settings = scenario.matters.get(facts.id)
     mode = override or (settings.mode if settings else None)
+    geographic = scenario.locality is not None or scenario.national is not None
     if mode is None:
-        return facts.default_mode if scenario.locality else "counter"
-    if scenario.locality and mode not in (*facts.modes, "counter"):
+        return facts.default_mode if geographic else "counter"
+    if geographic and mode not in (*facts.modes, "counter"):
         allowed = ", ".join((*facts.modes, "counter"))
         raise _fail(path, f"mode {mode!r} is not offered for {facts.id}; allowed: {allowed}")
     return mode

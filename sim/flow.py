@@ -54,6 +54,7 @@ from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
 from sim.models.window import WindowModel
+from sim.office_routing import offices_by_code, staffed_office
 from sim.outcomes import Recorder
 from sim.records import Case
 from tongban.kernel.hours import MINUTES_PER_DAY
@@ -107,6 +108,7 @@ class CaseFlow:
         self.office_by_level = {
             level: plan.index for plan in compiled.offices for level in plan.spec.levels
         }
+        self.office_by_code = offices_by_code(compiled.offices)  # [national]: offices by code
 
     # -- after the window ------------------------------------------------------------------
     def on_served(self, case: Case) -> None:
@@ -198,6 +200,10 @@ class CaseFlow:
         local = plan.decided_where_accepted
         if plan.decided_by_locality_office(case.mode):  # ours when we stage that level
             case.office = self.office_by_level.get(plan.handling_level, -1)
+        if case.office < 0 and self.office_by_code:
+            case.office = staffed_office(
+                plan, case.mode, window.code, case.home_code, self.office_by_code
+            )
         yield from self._after_acceptance(
             case,
             plan,

@@ -80,3 +80,8 @@ class GeoHomes:
         index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
         index = min(index, codes.size - 1)
         return _office_code(str(codes[index]), handling_level), float(km[index])
+
+
+def office_code(unit_code: str, level: str) -> str:
+    """The code of the office deciding at ``level`` for a unit (cached)."""
+    return _office_code(unit_code, level)

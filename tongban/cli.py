@@ -52,7 +52,17 @@ app = typer.Typer(
 )
 
 # One module per area; each exposes ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES = ("catalog", "geo", "simulate", "staff", "route", "run", "serve", "keys")
+COMMAND_MODULES = (
+    "catalog",
+    "geo",
+    "simulate",
+    "staff",
+    "route",
+    "run",
+    "sweep",
+    "serve",
+    "keys",
+)
 
 
 def _version_callback(value: bool) -> None:

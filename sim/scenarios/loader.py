@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenarios.budget import check_budget
+from sim.scenarios.national import expand as expand_national
 from sim.scenarios.schema import Scenario
 from tongban.kernel.errors import InputError
 from tongban.kernel.inputfiles import check_nesting, read_text_bounded, too_deep
@@ -115,6 +116,8 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     request bodies both come through here.
     """
     check_nesting(data, f"scenario {source}")
+    if isinstance(data, dict) and "national" in data:  # generated halls and offices
+        data = expand_national(data, source)
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
@@ -131,6 +134,12 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
 def load_scenario(name_or_path: str) -> Scenario:
     """Read and validate a scenario file (schema only; see :func:`sim.engine.compile`)."""
     path = resolve_path(name_or_path)
+    return parse_scenario(load_data(name_or_path), str(path))
+
+
+def load_data(name_or_path: str) -> dict[str, Any]:
+    """A scenario file's decoded TOML, not yet validated (for overrides on top of it)."""
+    path = resolve_path(name_or_path)
     text = read_text_bounded(path, "scenario")
     try:
         data = tomllib.loads(text)
@@ -138,4 +147,4 @@ def load_scenario(name_or_path: str) -> Scenario:
         raise InputError(f"scenario {path}: not valid TOML: {exc}", field="scenario") from None
     except RecursionError:
         raise too_deep(f"scenario {path}") from None
-    return parse_scenario(data, str(path))
+    return data

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from sim.catalog import CaseMode
 from sim.distributions import Deterministic, Distribution, Lognormal, Triangular, Uniform
+from sim.scenarios.national import NationalSpec
 from tongban.kernel.clock import parse_clock
 from tongban.kernel.hours import OpeningHours
 from tongban.kernel.limits import MAX_SEED
@@ -317,6 +318,7 @@ class Scenario(Strict):
     targets: Targets = Targets()
     trips: Trips = Trips()
     trace: bool = False  # write a per-case Parquet trace
+    national: NationalSpec | None = None  # generated halls/offices (sim.scenarios.national)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

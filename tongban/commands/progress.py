@@ -13,6 +13,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 from tongban.pipeline import Progress as ProgressCallback
@@ -21,17 +22,22 @@ STAGE_LABELS = {"routing": "planning routes", "staffing": "planning staff"}
 
 
 @contextmanager
-def stage_progress(scenario: str) -> Iterator[ProgressCallback]:
-    """A transient bar per stage, as a pipeline ``(stage, done, total)`` callback.
+def stage_progress(scenario: str, quiet: bool = False) -> Iterator[ProgressCallback]:
+    """A transient bar per stage (with ETA), as a pipeline ``(stage, done, total)`` callback.
 
     The bar appears at the first report only, so an input error found before any stage
-    starts (compiling the scenario) is the only line on stderr.
+    starts (compiling the scenario) is the only line on stderr. ``quiet``: no bar at all.
     """
+    if quiet:
+        yield lambda stage, done, total: None
+        return
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     )

@@ -26,6 +26,14 @@ from pathlib import Path
 import typer
 
 from tongban import pipeline
+from tongban.commands.execution import (
+    check_flags,
+    executor_option,
+    opened,
+    quiet_option,
+    scheduler_option,
+    workers_option,
+)
 from tongban.commands.options import (
     NumberIn,
     replications_option,
@@ -60,6 +68,10 @@ def run_command(
     no_routing: bool = typer.Option(
         False, "--no-routing", help="Keep the scenario's fixed pickup times."
     ),
+    workers: int | None = workers_option(),
+    executor: str | None = executor_option(),
+    scheduler: str | None = scheduler_option(),
+    quiet: bool = quiet_option(),
 ) -> None:
     """Run the main job on a scenario (default: chizhou) and write the report folder."""
     options = pipeline.RunOptions(
@@ -69,7 +81,10 @@ def run_command(
         waiting_weight=waiting_weight,
         route_iterations=route_iterations,
     )
-    result = execute(load_checked(scenario, options, out), options, out, stages=True)
+    check_flags(executor, workers, scheduler)
+    loaded = load_checked(scenario, options, out)
+    with opened(executor, workers, scheduler) as chosen:
+        result = execute(loaded, options, out, stages=True, executor=chosen, quiet=quiet)
     for note in result.prepared.notes:
         logger.info(note)
     for warning in result.prepared.warnings:

@@ -12,9 +12,18 @@ from rich.table import Table
 from sim.results import MIN_CASES_TO_JUDGE, SimulationResult
 from sim.scenarios.schema import Scenario
 from tongban import pipeline
+from tongban.commands.execution import (
+    check_flags,
+    executor_option,
+    opened,
+    quiet_option,
+    scheduler_option,
+    workers_option,
+)
 from tongban.commands.options import replications_option, run_seed_option
 from tongban.commands.progress import stage_progress
 from tongban.kernel.errors import InputError
+from tongban.pipeline.executor import Executor
 from tongban.pipeline.folder import check_destination, reserved
 from tongban.pipeline.report import write_report
 from tongban.pipeline.stages import check_options, now, run_prepared, simulation_only
@@ -39,11 +48,17 @@ def load_checked(source: str, options: pipeline.RunOptions, out: Path) -> Scenar
 
 
 def execute(
-    scenario: Scenario, options: pipeline.RunOptions, out: Path, *, stages: bool
+    scenario: Scenario,
+    options: pipeline.RunOptions,
+    out: Path,
+    *,
+    stages: bool,
+    executor: Executor | None = None,
+    quiet: bool = False,
 ) -> pipeline.RunResult:
     """Run (all stages, or the simulation alone) and write the report folder atomically."""
     started = now()
-    with reserved(out), stage_progress(scenario.name) as progress:
+    with reserved(out), stage_progress(scenario.name, quiet) as progress:
         prepared = (
             pipeline.prepare(scenario, options, progress)
             if stages
@@ -51,7 +66,7 @@ def execute(
         )
         with tempfile.TemporaryDirectory(prefix="tongban-trace-") as scratch:
             trace_dir = Path(scratch) / "trace" if (options.trace or scenario.trace) else None
-            result = run_prepared(prepared, started, progress, trace_dir)
+            result = run_prepared(prepared, started, progress, trace_dir, executor)
             write_report(result, out, trace_dir=trace_dir, maps=stages)
     return result
 
@@ -110,9 +125,14 @@ def simulate_command(
     seed: int | None = run_seed_option(),
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Report folder to write."),
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
+    workers: int | None = workers_option(),
+    executor: str | None = executor_option(),
+    scheduler: str | None = scheduler_option(),
+    quiet: bool = quiet_option(),
 ) -> None:
     """Simulate a scenario and write turnaround, windows, staffing, offices, trips saved."""
     options = pipeline.RunOptions(replications=replications, seed=seed, trace=trace)
+    check_flags(executor, workers, scheduler)
     loaded = load_checked(scenario, options, out)
     auto = [w.id for w in loaded.windows if w.clerks == "auto"]
     if auto:
@@ -122,7 +142,8 @@ def simulate_command(
             style="yellow",
             markup=False,
         )
-    result = execute(loaded, options, out, stages=False)
+    with opened(executor, workers, scheduler) as chosen:
+        result = execute(loaded, options, out, stages=False, executor=chosen, quiet=quiet)
     print_summary(result.simulation, out)
 
 

@@ -25,6 +25,7 @@ from sim.scenarios.schema import Scenario
 from sim.staffing.plan import StaffingReport
 from sim.summary import summarise
 from tongban.kernel.errors import InputError
+from tongban.pipeline.executor import Executor, InlineExecutor
 from tongban.pipeline.routing_stage import is_geographic, plan_for_scenario, simulation_pickups
 from tongban.pipeline.staffing_stage import needs_staffing, plan_staffing
 
@@ -215,22 +216,37 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def replication_task(shared: tuple[PreparedRun, Path | None], index: int) -> ReplicationResult:
+    """One replication as an executor task (``shared``: the prepared run, the trace folder)."""
+    prepared, trace_dir = shared
+    return replicate(prepared, index, trace_dir)
+
+
 def run_prepared(
     prepared: PreparedRun,
     started: datetime,
     progress: Progress | None = None,
     trace_dir: Path | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
-    """Every replication of a prepared run, in order, and the finished result."""
-    results = []
-    for index in range(prepared.replications):
-        results.append(replicate(prepared, index, trace_dir))
-        _report(progress, "simulation", index + 1, prepared.replications)
+    """Every replication of a prepared run (on ``executor``; default inline) and the result."""
+    total = prepared.replications
+
+    def on_done(done: int, count: int) -> None:
+        _report(progress, "simulation", done, count)
+
+    _report(progress, "simulation", 0, total)
+    results = (executor or InlineExecutor()).map(
+        replication_task, (prepared, trace_dir), range(total), on_done
+    )
     return finish(prepared, results, started, now())
 
 
 def run(
-    scenario: Scenario, options: RunOptions = RunOptions(), progress: Progress | None = None
+    scenario: Scenario,
+    options: RunOptions = RunOptions(),
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Prepare, run every replication, and finish (``started``/``finished`` span it all).
 
@@ -238,4 +254,5 @@ def run(
     ``trace_dir`` (as ``tongban run``/``simulate`` do); here they are not kept.
     """
     started = now()
-    return run_prepared(prepare(scenario, options, progress), started, progress)
+    prepared = prepare(scenario, options, progress)
+    return run_prepared(prepared, started, progress, executor=executor)
