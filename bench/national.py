@@ -86,7 +86,8 @@ def main() -> None:
     month_s = month_cases * TARGET_REPLICATIONS / per_worker
     year_s = month_s * YEAR_MONTHS
     print(
-        f"per worker: {per_worker:.0f} cases/s; a month of this scope ≈ {month_cases:.0f} cases/rep; "
+        f"per worker: {per_worker:.0f} cases/s; "
+        f"a month of this scope ≈ {month_cases:.0f} cases/rep; "
         f"month × {TARGET_REPLICATIONS} reps on one worker ≈ {month_s / 60:.1f} min; "
         f"year × {TARGET_REPLICATIONS} reps ≈ {year_s / 3600:.1f} worker-hours → "
         f"{max(1, round(year_s / 3600 + 0.4999))} workers to finish within an hour "
