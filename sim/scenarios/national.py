@@ -18,7 +18,9 @@ A scenario with a ``[national]`` table gets, before validation:
 * **offices** — one staffed handling office at the seat of every province, prefecture and
   county-level unit in scope (``code`` set, ``level`` unset): a case decided by the
   applicant's home office goes to the office whose code is that home office's
-  (:func:`staffed_office_code`), so no office in scope is a delay any more.
+  (:func:`staffed_office_code`), so no office in scope is a delay any more. Its pooled
+  reviewers are ``reviewers`` (a count), or with ``"auto"`` (default) sized from its
+  expected load (:mod:`sim.scenarios.national_reviewers`).
 
 Default rate (assumption): Chizhou's scenario takes ≈25 cases per working day over 1.34 M
 people (≈1.9 per 100k), itself ×8 Fujian's 2021 measured 2.4 per 100k per working day
@@ -55,7 +57,9 @@ class NationalSpec(BaseModel):
         default_factory=lambda: dict(DEFAULT_LEVEL_SHARES)
     )
     clerks: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
-    reviewers: Annotated[int, Field(ge=0)] = 2
+    # a count for every office, or "auto": sized from the expected load
+    # (sim.scenarios.national_reviewers)
+    reviewers: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
 
 
 def expand(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def expand(data: dict[str, Any], source: str) -> dict[str, Any]:
     out = dict(data)
     out["windows"] = [*data.get("windows", []), *(_window(h, spec) for h in halls)]
     out["demand"] = [*data.get("demand", []), *(_demand(h) for h in halls if h["per_day"] > 0)]
-    out["offices"] = [*data.get("offices", []), *_offices(spec)]
+    out["offices"] = [*data.get("offices", []), *_offices(spec, halls)]
     return out
 
 
@@ -162,15 +166,21 @@ def _demand(hall: dict[str, Any]) -> dict[str, Any]:
     return {"window": hall["id"], "matter": "*", "per_day": round(hall["per_day"], 6)}
 
 
-def _offices(spec: NationalSpec) -> list[dict[str, Any]]:
+def _offices(spec: NationalSpec, halls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from geo import units
+    from sim.scenarios.national_reviewers import expected_reviewer_minutes, sized_reviewers
 
+    minutes = expected_reviewer_minutes(halls) if spec.reviewers == "auto" else {}
     return [
         {
             "id": f"office-{unit.code}",
             "name": f"{unit.name} handling offices (pooled reviewers)",
             "code": unit.code,
-            "reviewers": spec.reviewers,
+            "reviewers": (
+                sized_reviewers(minutes.get(unit.code, 0.0))
+                if spec.reviewers == "auto"
+                else spec.reviewers
+            ),
         }
         for unit in units.all_units()
         if unit.level in LEVELS and _in_scope(unit.province_code, spec)
