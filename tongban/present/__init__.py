@@ -5,7 +5,9 @@ its routes GeoJSON, so the report folder writer and the service render the same 
 Modules: :mod:`~tongban.present.report_html` (the page), ``sections_run`` and
 ``sections_ems`` (its sections), :mod:`~tongban.present.charts` (matplotlib, inline PNG),
 :mod:`~tongban.present.webmap` (folium on the vendored Leaflet), ``places`` (the names of
-windows, offices and centres), ``labels`` and ``markup`` (Chinese labels, HTML helpers).
+windows, offices and centres), ``regions`` (a multi-province run's halls and offices by
+province and prefecture, and their map), ``labels`` and ``markup`` (Chinese labels, HTML
+helpers).
 """
 
 from tongban.present.frames import table_frames

@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from geo.fonts import cjk_font
 from tongban.present.labels import esc
+from tongban.present.regions import draw_halls_map
 
 BLUE, ORANGE, GREY, RED = "#1f6fb4", "#e07b00", "#8a8a8a", "#d1495b"
 
@@ -136,6 +137,11 @@ def office_chart(rows: pd.DataFrame) -> str:
         ax.legend(loc="lower right", fontsize=9)
 
     return _img(draw, (9, 1.2 + 0.5 * len(rows)), "办理机构负荷")
+
+
+def halls_map_chart(halls: pd.DataFrame) -> str:
+    """The halls of a region by level on their provinces (:mod:`tongban.present.regions`)."""
+    return _img(lambda fig: draw_halls_map(fig, halls), (10, 10), "各级政务服务中心分布")
 
 
 def tradeoff_chart(rows: pd.DataFrame, chosen: float | None) -> str:
