@@ -20,7 +20,8 @@ class MatterOutcome:
     cases: int = 0
     day_counts: np.ndarray = field(default_factory=lambda: np.zeros(64, dtype=np.int64))
     days_sum: float = 0.0
-    within_limit: int = 0  # statutory view: acceptance → decision within the limit
+    judged: int = 0  # cases an office decided (not on the spot at the counter)
+    within_limit: int = 0  # statutory view, of the judged: acceptance → decision within limit
     handling_days_sum: float = 0.0
     end_to_end_within_limit: int = 0  # applicant's view: hand-in → result in hand
     trips_saved: float = 0.0
@@ -28,19 +29,31 @@ class MatterOutcome:
     modes: dict[str, int] = field(default_factory=dict)
 
     def add(
-        self, working_days: int, handling_days: int, limit: int, mode: str, trips: float, km: float
+        self,
+        working_days: int,
+        handling_days: int,
+        limit: int,
+        mode: str,
+        trips: float,
+        km: float,
+        judged: bool = True,
     ) -> None:
         """Fold in one completed case.
 
         ``working_days`` runs from hand-in to the result in the applicant's hands;
         ``handling_days`` from the handling office's acceptance (受理) to its decision, the
-        span the statutory limit governs (行政许可法 Arts. 32, 42).
+        span the statutory limit governs (行政许可法 Arts. 32, 42). A case decided on the spot
+        at the counter (``judged`` false) is not judged against the limit: the clerks serve
+        everyone queued before they leave, so it is decided the day it is handed in by the
+        model's own rule, and a share of such cases within the limit would be 1 by
+        construction.
         """
         self.cases += 1
         self.days_sum += working_days
         self.handling_days_sum += handling_days
-        if handling_days <= limit:
-            self.within_limit += 1
+        if judged:
+            self.judged += 1
+            self.within_limit += int(handling_days <= limit)
         if working_days <= limit:
             self.end_to_end_within_limit += 1
         index = min(working_days, MAX_DAYS_BIN - 1)
@@ -86,6 +99,7 @@ class Recorder:
         self.stats_from = compiled.period.stats_from
         self.stats_until = compiled.period.stats_until
         self.trips_saved = [m.trips_saved for m in compiled.matters]
+        self.at_counter = [m.decided_at_counter for m in compiled.matters]
         self.replication = replication
         self.trace = trace
         self.window_ids = [w.spec.id for w in compiled.windows]
@@ -119,7 +133,13 @@ class Recorder:
         # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
         trips = self.trips_saved[case.matter] + case.supplements
         self.matters[case.matter].add(
-            days, handling_days, limit, case.mode, trips, 2.0 * km * trips
+            days,
+            handling_days,
+            limit,
+            case.mode,
+            trips,
+            2.0 * km * trips,
+            judged=not (self.at_counter[case.matter] or case.mode == "counter"),
         )
         if case.office >= 0:
             judged = self.office_judged.setdefault(case.office, [0, 0, 0])

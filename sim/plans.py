@@ -69,6 +69,12 @@ class MatterPlan:
         )
 
     @property
+    def decided_at_counter(self) -> bool:
+        """Decided on the spot by the clerk who serves the applicant (at the first visit, or
+        at the certificate visit of a ``second_visit = "certificate"`` matter)."""
+        return self.decided_at_window or self.second_visit == "certificate"
+
+    @property
     def decided_where_accepted(self) -> bool:
         """The accepting locality decides (``local``/``any``); papers never travel home."""
         return self.decided_by in ("local", "any")

@@ -7,6 +7,7 @@ The report folder itself is written once, by the pipeline
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,6 +57,9 @@ def _judging(result: SimulationResult) -> dict[str, Any]:
         "min_cases_all_replications": MIN_CASES_TO_JUDGE,
         "matters_judged": len(judged),
         "matters_left_out_too_few_cases": left_out,
+        "matters_decided_at_counter": sum(
+            1 for r in result.turnaround if r.cases > 0 and math.isnan(r.within_limit_share)
+        ),
         "matters_below_90pct_within_limit": sorted(
             r.matter_id for r in judged if r.within_limit_share < 0.9
         ),

@@ -6,6 +6,7 @@ contract, later ones are extras.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 # Fewest cases (over all replications) that let a matter's within-limit share be judged:
@@ -158,10 +159,14 @@ class SimulationResult:
 
         A matter is judged when at least ``min_cases`` of its cases (over all replications)
         finished in the statistics period; a share from 0.5 cases per replication says
-        nothing. Matters without any case are neither judged nor counted as left out.
+        nothing. Matters without any case, and matters decided on the spot at the counter
+        (``within_limit_share`` empty: nothing to judge), are neither judged nor counted as
+        left out.
         """
         judged, left_out = [], 0
         for row in self.turnaround:
+            if math.isnan(row.within_limit_share):
+                continue
             total = row.cases * self.replications
             if total >= min_cases - 1e-9:
                 judged.append(row)

@@ -88,8 +88,9 @@ def _turnaround(
             for mode, count in outcome.modes.items():
                 modes[mode] = modes.get(mode, 0) + count
         means = [o.days_mean for o in outcomes]
-        within = [o.within_limit / o.cases if o.cases else math.nan for o in outcomes]
+        within = [o.within_limit / o.judged if o.judged else math.nan for o in outcomes]
         cases = sum(o.cases for o in outcomes)
+        judged = sum(o.judged for o in outcomes)
         mode = "+".join(sorted(modes, key=lambda m: -modes[m])) or plan.mode
         rows.append(
             TurnaroundRow(
@@ -104,7 +105,7 @@ def _turnaround(
                 days_p95=day_quantile(merged, 0.95),
                 limit_working_days=plan.limit_working_days,
                 # pooled over the replications' cases (not a mean of per-replication ratios)
-                within_limit_share=_pooled([o.within_limit for o in outcomes], cases),
+                within_limit_share=_pooled([o.within_limit for o in outcomes], judged),
                 within_limit_share_ci95=t_halfwidth(within),
                 handling_days_mean=_pooled([o.handling_days_sum for o in outcomes], cases),
                 end_to_end_within_limit_share=_pooled(

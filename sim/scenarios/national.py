@@ -18,7 +18,7 @@ A scenario with a ``[national]`` table gets, before validation:
 * **offices** — one staffed handling office at the seat of every province, prefecture and
   county-level unit in scope (``code`` set, ``level`` unset): a case decided by the
   applicant's home office goes to the office whose code is that home office's
-  (:func:`staffed_office_code`), so no office in scope is a delay any more. Its pooled
+  (:func:`sim.office_routing.staffed_office`), so no office in scope is a delay any more. Its pooled
   reviewers are ``reviewers`` (a count), or with ``"auto"`` (default) sized from its
   expected load (:mod:`sim.scenarios.national_reviewers`).
 
@@ -82,7 +82,8 @@ def expand(data: dict[str, Any], source: str) -> dict[str, Any]:
     out = dict(data)
     out["windows"] = [*data.get("windows", []), *(_window(h, spec) for h in halls)]
     out["demand"] = [*data.get("demand", []), *(_demand(h) for h in halls if h["per_day"] > 0)]
-    out["offices"] = [*data.get("offices", []), *_offices(spec, halls)]
+    supplement = (data.get("process") or {}).get("office", {}).get("supplement_share")
+    out["offices"] = [*data.get("offices", []), *_offices(spec, halls, supplement)]
     return out
 
 
@@ -166,11 +167,13 @@ def _demand(hall: dict[str, Any]) -> dict[str, Any]:
     return {"window": hall["id"], "matter": "*", "per_day": round(hall["per_day"], 6)}
 
 
-def _offices(spec: NationalSpec, halls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _offices(
+    spec: NationalSpec, halls: list[dict[str, Any]], supplement_share: float | None
+) -> list[dict[str, Any]]:
     from geo import units
     from sim.scenarios.national_reviewers import expected_reviewer_minutes, sized_reviewers
 
-    minutes = expected_reviewer_minutes(halls) if spec.reviewers == "auto" else {}
+    minutes = expected_reviewer_minutes(halls, supplement_share) if spec.reviewers == "auto" else {}
     return [
         {
             "id": f"office-{unit.code}",
@@ -185,10 +188,3 @@ def _offices(spec: NationalSpec, halls: list[dict[str, Any]]) -> list[dict[str, 
         for unit in units.all_units()
         if unit.level in LEVELS and _in_scope(unit.province_code, spec)
     ]
-
-
-def staffed_office_code(home_office_code: str | None, by_code: dict[str, int]) -> int:
-    """The staffed office deciding for a home office code (``-1``: none, a delay)."""
-    if home_office_code is None:
-        return -1
-    return by_code.get(home_office_code, -1)

@@ -30,8 +30,6 @@ from typing import Any
 OFFICE_MINUTES_PER_DAY = 390.0
 #: Utilisation the sizing aims at (assumption: headroom for arrival peaks and leave).
 TARGET_UTILISATION = 0.75
-#: The scenario schema's default supplement share (process.office.supplement_share).
-SUPPLEMENT_SHARE = 0.05
 
 
 def _home_level(handling_level: str) -> str:
@@ -39,28 +37,40 @@ def _home_level(handling_level: str) -> str:
     return "province" if handling_level == "province" else "prefecture"
 
 
-def expected_reviewer_minutes(halls: Iterable[Mapping[str, Any]]) -> dict[str, float]:
-    """Expected reviewer minutes per working day by office code (generated halls' demand)."""
+def expected_reviewer_minutes(
+    halls: Iterable[Mapping[str, Any]], supplement_share: float | None = None
+) -> dict[str, float]:
+    """Expected reviewer minutes per working day by office code (generated halls' demand).
+
+    ``supplement_share``: the scenario's ``process.office.supplement_share`` (default: the
+    schema's).
+    """
     from geo import population
     from sim.catalog import national_matters
     from sim.geography import office_code
     from sim.matter_process import hall_level
     from sim.profiles import load_profiles
+    from sim.scenarios.schema import OfficeProcess
 
+    if supplement_share is None:
+        supplement_share = float(OfficeProcess.model_fields["supplement_share"].default)
     catalog, profiles = national_matters(), load_profiles()
     reviewed = {
-        m: p.office_minutes * (1 + (SUPPLEMENT_SHARE if p.supplement_possible else 0.0))
+        m: p.office_minutes * (1 + (supplement_share if p.supplement_possible else 0.0))
         for m, p in profiles.items()
         if p.office_minutes > 0 and not p.same_day and p.decided_by != "window"
     }
     load: dict[str, float] = defaultdict(float)
     home_pool: dict[str, float] = defaultdict(float)  # minutes per day by home-office level
-    for hall in halls:
-        level = hall_level(hall["level"])
+    shares: dict[str, dict[str, float]] = {}  # hall level → matter → share of its demand
+    for level in ("county", "prefecture", "province"):
         weights = {m: profiles[m].demand_weight.at(level) for m in profiles}
         total = sum(weights.values())
+        shares[level] = {m: weights[m] / total for m in reviewed}
+    for hall in halls:
+        share = shares[hall_level(hall["level"])]
         for matter, minutes in reviewed.items():
-            per_day = hall["per_day"] * weights[matter] / total * minutes
+            per_day = hall["per_day"] * share[matter] * minutes
             handling = catalog[matter].handling_level
             if profiles[matter].decided_by == "home":
                 home_pool[_home_level(handling)] += per_day

@@ -90,3 +90,11 @@ def test_cli_bad_setting_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "windows.W1.clerks=-2" in result.stderr and "greater than or equal to 0" in result.stderr
+
+
+def test_sweep_csv_text_cells_are_never_formulas(tmp_path: Path) -> None:
+    from tongban.pipeline.sweep import write_sweep_csv
+
+    out = write_sweep_csv([{"windows.W1.name": "=HYPERLINK(1)", "wait_mean_min": 1.5}], tmp_path)
+    assert out.read_text("utf-8").splitlines()[1] == "'=HYPERLINK(1),1.5"
+    assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]  # no scratch file left

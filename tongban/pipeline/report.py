@@ -139,8 +139,8 @@ def write_report(
         static = staging / "map.png"
         html = render_report(
             table_frames(tables),
-            {**content, "package_version": __version__},
-            json.loads(documents["routes.geojson"]) if "routes.geojson" in documents else None,
+            {**content, "package_version": __version__},  # as write_folder writes it
+            routes_geojson(plan.chosen) if plan is not None else None,
             static_map=static.read_bytes() if static.exists() else None,
             draw_static_map=False,
         )

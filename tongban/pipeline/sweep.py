@@ -13,6 +13,7 @@ import csv
 import itertools
 import math
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from sim.scenarios.loader import load_data, parse_scenario
 from sim.scenarios.overrides import Setting, apply_setting
 from sim.scenarios.schema import Scenario
 from tongban.kernel.errors import InputError
+from tongban.kernel.tables import safe_cell
 from tongban.pipeline.executor import Executor, InlineExecutor
 from tongban.pipeline.stages import (
     PreparedRun,
@@ -159,8 +161,9 @@ def write_sweep_csv(rows: Sequence[dict[str, Any]], out: Path) -> Path:
     """``out/sweep.csv`` (written to a temporary name, then renamed: never half a file)."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / "sweep.csv"
-    scratch = out / ".sweep.csv.tmp"
-    with scratch.open("w", newline="", encoding="utf-8") as handle:
+    handle_fd, scratch_name = tempfile.mkstemp(dir=out, prefix=".sweep.", suffix=".csv.tmp")
+    scratch = Path(scratch_name)  # unique: two sweeps into one folder never share it
+    with os.fdopen(handle_fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
         writer.writeheader()
         for row in rows:
@@ -172,4 +175,6 @@ def write_sweep_csv(rows: Sequence[dict[str, Any]], out: Path) -> Path:
 def _cell(value: Any) -> Any:
     if isinstance(value, float):
         return "" if not math.isfinite(value) else f"{value:.6g}"
+    if isinstance(value, str):  # a setting's text: never read as a spreadsheet formula
+        return safe_cell(value)
     return value

@@ -7,12 +7,14 @@ from typing import Any
 
 import pandas as pd
 
+from sim.results import MIN_CASES_TO_JUDGE
 from tongban.present import charts
 from tongban.present.labels import DAY_TYPES, esc, mode_name, num, pct, tenth, whole
 from tongban.present.markup import Column, bullet_list, facts, folded, section, table, text
 from tongban.present.places import name_of
 
-MIN_CASES_DEFAULT = 20  # as the simulation's judging (summary.json "judging")
+MIN_CASES_DEFAULT = MIN_CASES_TO_JUDGE  # when summary.json has no "judging"
+REPLICATION_NOTE = "（本页取平均；95% 置信区间在同目录 CSV 文件的 *_ci95 列）"
 SHARE_OK = 0.9  # a matter under 90% within its limit is flagged (as the CLI does)
 
 
@@ -21,7 +23,9 @@ def judged_turnaround(frame: pd.DataFrame, summary: Mapping[str, Any]) -> pd.Dat
     judging = summary.get("judging") or {}
     least = float(judging.get("min_cases_all_replications", MIN_CASES_DEFAULT))
     replications = float(summary.get("replications", 1) or 1)
-    rows = frame[frame["cases"] * replications >= least].copy()
+    # matters decided on the spot at the counter have no share to judge (empty)
+    rows = frame[(frame["cases"] * replications >= least) & frame["within_limit_share"].notna()]
+    rows = rows.copy()
     rows["mode_name"] = rows["mode"].map(mode_name)
     sort = ["within_limit_share"]
     if "end_to_end_within_limit_share" in rows:
@@ -37,7 +41,7 @@ def overview(summary: Mapping[str, Any], locality: str, findings: list[str]) -> 
         ("情景 (scenario)", esc(summary.get("scenario", ""))),
         ("辖区 (locality)", esc(locality or "（抽象情景，无地理位置）")),
         ("模拟天数", _days(summary)),
-        ("独立重复次数", f"{esc(summary.get('replications', '–'))} 次（取平均，附 95% 置信区间）"),
+        ("独立重复次数", f"{esc(summary.get('replications', '–'))} 次{REPLICATION_NOTE}"),
         ("随机种子 (seed)", esc(summary.get("seed", "–"))),
         ("每次仿真的申请件数", num(summary.get("cases"), 0)),
         ("EMS 揽收线路规划", "已运行" if stages.get("routing") else "未运行"),
