@@ -16,6 +16,7 @@ are kept from ``stats_from`` to ``stats_until`` (warm-up discarded).
 
 from __future__ import annotations
 
+import math
 import typing
 from collections import deque
 from collections.abc import Callable, Generator
@@ -104,6 +105,7 @@ class WindowModel:
         self.busy = 0
         self.open = True
         self._last = 0.0
+        self._asleep: simpy.Event | None = None  # the idle controller's wake-up
         constant = self.timetable.hours.always_open and len(set(self.clerk_plan)) == 1
         self.capacity = self.clerk_plan[0] if constant else 0
         if not constant:
@@ -196,6 +198,8 @@ class WindowModel:
             self.stats.arrivals += 1
             if case.visits == 1:
                 self.stats.first_visits += 1
+        if self._asleep is not None:
+            self._wake()
         if self.busy < self.capacity:
             self._start(case, now)
         else:
@@ -230,22 +234,82 @@ class WindowModel:
         while queue and self.busy < self.capacity:
             self._start(queue.popleft(), now)
 
+    def _state_at(self, minute: float) -> tuple[bool, int]:
+        """(open, clerks) the plan sets at ``minute``; clerks ``-1`` when closed (kept)."""
+        if self.timetable.is_open(minute):
+            return True, self.clerk_plan[int((minute % MINUTES_PER_DAY) // 60)]
+        return False, -1
+
+    def _next_change(self, minute: float, state: tuple[bool, int]) -> float | None:
+        """The first clock hour or opening/closing time after ``minute`` that changes
+        ``state`` (``None``: never within ten years). Ticks that change nothing are skipped:
+        they would only split the time-weighted areas."""
+        day = int(minute // MINUTES_PER_DAY)
+        for offset in range(3660):
+            base = (day + offset) * MINUTES_PER_DAY
+            for start, end in self.timetable.intervals_on(day + offset):
+                if end <= minute:
+                    continue
+                if start > minute and state != self._state_at(start):
+                    return start
+                hour_start = max(start, minute)
+                boundary = base + (int((hour_start - base) // 60) + 1) * 60.0
+                while boundary < end:
+                    if boundary > minute and state != self._state_at(boundary):
+                        return boundary
+                    boundary += 60.0
+                if end > minute and state != self._state_at(end):
+                    return end
+        return None
+
+    def _idle_after_horizon(self) -> bool:
+        now = self.env.now
+        return (
+            now >= self.arrivals_until
+            and now >= self.stats_until
+            and not self.queue
+            and self.busy == 0
+        )
+
+    def _wake(self) -> None:
+        """Back from dormancy: set what the plan sets now, as ticking would have."""
+        now = self.env.now
+        open_now, clerks = self._state_at(now)
+        if not open_now:
+            clerks = self._last_open_clerks(now)
+        self._set_capacity(clerks, open_now)
+        if self._asleep is not None:
+            self._asleep.succeed()
+            self._asleep = None
+
+    def _last_open_clerks(self, minute: float) -> int:
+        """The clerks of the last open hour before ``minute`` (kept while closed)."""
+        day = int(minute // MINUTES_PER_DAY)
+        for offset in range(3660):
+            intervals = [i for i in self.timetable.intervals_on(day - offset) if i[1] <= minute]
+            if intervals:
+                end = intervals[-1][1] - (day - offset) * MINUTES_PER_DAY
+                return self.clerk_plan[min(23, math.ceil(end / 60.0) - 1)]
+        return self.capacity
+
     def _controller(self) -> Generator[simpy.Event, Any, None]:
-        """Follow the hourly plan at every clock hour, opening and closing time."""
+        """Follow the hourly plan: at each clock hour, opening and closing time that changes
+        the clerks on duty or opens/closes the window. After the horizon an idle window
+        sleeps until an applicant comes back (a repeat or second visit)."""
         env = self.env
-        timetable = self.timetable
         minute = 0.0
         while True:
-            day = int(minute // MINUTES_PER_DAY)
-            open_now = timetable.is_open(minute)
-            hour = int((minute % MINUTES_PER_DAY) // 60)
-            self._set_capacity(self.clerk_plan[hour], open_now)
-            boundaries = [day * MINUTES_PER_DAY + (hour + 1) * 60.0]
-            for start, end in timetable.intervals_on(day):
-                boundaries.extend(b for b in (start, end) if b > minute)
-            following = min(boundaries)
+            state = self._state_at(minute)
+            self._set_capacity(state[1], state[0])
+            following = self._next_change(minute, state)
+            if following is None:
+                return
             yield env.timeout(following - minute)
             minute = following
+            if self._idle_after_horizon():
+                self._asleep = env.event()
+                yield self._asleep
+                minute = env.now
 
     def finalize(self) -> None:
         """Close the areas at the end of the statistics period."""
