@@ -125,6 +125,8 @@ class EmsNetwork:
         for route in TRUNK_ROUTES:
             for stop in route:
                 self._gateway_route[units.get(stop).province_code] = route
+        self._gateways: dict[str, tuple[str, bool]] = {}
+        self._air: dict[tuple[str, str], tuple[Leg, ...] | None] = {}
         self._path = functools.lru_cache(maxsize=200_000)(self._build_path)
         self._collected_path = functools.lru_cache(maxsize=200_000)(self._build_collected_path)
 
@@ -161,6 +163,11 @@ class EmsNetwork:
         the nearest trunk stop or Nanjing, unless that is farther than ``belly_min_km``, in
         which case the hub itself flies belly-hold to Nanjing (assumption).
         """
+        if province_code not in self._gateways:
+            self._gateways[province_code] = self._find_gateway(province_code)
+        return self._gateways[province_code]
+
+    def _find_gateway(self, province_code: str) -> tuple[str, bool]:
         if province_code == "320000":
             return NANJING, False
         route = self._gateway_route.get(province_code)
@@ -185,6 +192,12 @@ class EmsNetwork:
 
     def _air_legs(self, origin_province: str, dest_province: str) -> tuple[Leg, ...] | None:
         """Hub → (truck) → gateway → Nanjing → gateway → (truck) → hub; None if not useful."""
+        key = (origin_province, dest_province)
+        if key not in self._air:
+            self._air[key] = self._build_air_legs(origin_province, dest_province)
+        return self._air[key]
+
+    def _build_air_legs(self, origin_province: str, dest_province: str) -> tuple[Leg, ...] | None:
         p = self.params
         hub_o, hub_d = self.hub_for(origin_province), self.hub_for(dest_province)
         gw_o, belly_o = self.gateway_for(origin_province)
@@ -391,7 +404,13 @@ class EmsNetwork:
 
 
 def _km(a: units.AdminUnit, b: units.AdminUnit) -> float:
-    return float(geodesic_m(a.lon, a.lat, b.lon, b.lat)) / 1000.0
+    return _km_between(a.lon, a.lat, b.lon, b.lat)
+
+
+@functools.lru_cache(maxsize=1_000_000)
+def _km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic km between two points (cached: the same few legs recur in every path)."""
+    return float(geodesic_m(lon1, lat1, lon2, lat2)) / 1000.0
 
 
 @functools.cache

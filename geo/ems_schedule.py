@@ -10,6 +10,7 @@ times are multiplied by log-normal noise with mean 1 (σ = ``duration_sigma``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,14 +40,25 @@ def next_departure(t: NDArray[np.float64], departures: tuple[float, ...]) -> NDA
     return np.asarray(candidates.min(axis=1), dtype=float)
 
 
+def _next_departure_one(t: float, departures: tuple[float, ...]) -> float:
+    """:func:`next_departure` for one time (the same arithmetic, without arrays)."""
+    day = math.floor(t / 24.0)
+    for d in (day, day + 1):
+        for dep in sorted(departures):
+            candidate = d * 24.0 + dep
+            if candidate >= t - 1e-9:
+                return candidate
+    return math.inf
+
+
 def deterministic_arrival(legs: tuple[Leg, ...], start_h: float) -> float:
     """Arrival time (hours) with no misses and nominal durations."""
-    t = np.array([start_h], dtype=float)
+    t = float(start_h)
     for leg in legs:
         if leg.departures:
-            t = next_departure(t + leg.cutoff_h, leg.departures)
+            t = _next_departure_one(t + leg.cutoff_h, leg.departures)
         t = t + leg.hours
-    return float(t[0])
+    return t
 
 
 def sample_arrivals(
@@ -60,6 +72,9 @@ def sample_arrivals(
     t = np.asarray(start_h, dtype=float).copy()
     n = t.size
     mu = -0.5 * duration_sigma**2  # log-normal with mean 1
+    if n == 1:  # one item (the simulation's case): the same draws, without arrays
+        one = _sample_one(legs, float(t[0]), rng, miss_prob, duration_sigma, mu)
+        return np.array([one])
     for leg in legs:
         if leg.departures:
             t = next_departure(t + leg.cutoff_h, leg.departures)
@@ -71,4 +86,27 @@ def sample_arrivals(
                 missing &= rng.random(n) < miss_prob
         if leg.hours > 0:
             t = t + leg.hours * rng.lognormal(mu, duration_sigma, n)
+    return t
+
+
+def _sample_one(
+    legs: tuple[Leg, ...],
+    t: float,
+    rng: np.random.Generator,
+    miss_prob: float,
+    duration_sigma: float,
+    mu: float,
+) -> float:
+    """:func:`sample_arrivals` for one item: draws in the same order, the same arithmetic."""
+    for leg in legs:
+        if leg.departures:
+            t = _next_departure_one(t + leg.cutoff_h, leg.departures)
+            missing = rng.random() < miss_prob
+            for _ in range(MAX_MISSES):
+                if not missing:
+                    break
+                t = _next_departure_one(t + 1e-6, leg.departures)
+                missing = rng.random() < miss_prob
+        if leg.hours > 0:
+            t = t + leg.hours * rng.lognormal(mu, duration_sigma)
     return t

@@ -6,6 +6,7 @@ hourly clerk plan (for the staffing stage's verification).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,11 +68,17 @@ def applicant_homes(compiled: CompiledScenario) -> object | None:
     """Geography of applicants' homes when the scenario asks for the geo layer."""
     if compiled.scenario.process.mail.transit_hours != "geo":
         return None
+    codes = tuple(w.spec.code for w in compiled.windows)
+    return _geo_homes(codes, compiled.scenario.trips.road_factor)
+
+
+@functools.lru_cache(maxsize=4)
+def _geo_homes(codes: tuple[str | None, ...], road_factor: float) -> object:
+    """The home tables of a window list, built once per process (read-only afterwards:
+    replications draw from them with their own streams)."""
     from sim.geography import GeoHomes
 
-    return GeoHomes.for_windows(
-        [w.spec.code for w in compiled.windows], compiled.scenario.trips.road_factor
-    )
+    return GeoHomes.for_windows(codes, road_factor)
 
 
 # -- one window on its own ------------------------------------------------------------------
