@@ -154,6 +154,8 @@ class Timetable:
         self.calendar = calendar
         self.hours = hours
         self.weekend_hours = weekend_hours
+        # day index → its open intervals: looked up for every case at every stage
+        self._intervals: dict[int, list[tuple[float, float]]] = {}
 
     def hours_on(self, day_index: int) -> OpeningHours | None:
         """Opening hours on a simulation day, or ``None`` when closed all day."""
@@ -162,12 +164,14 @@ class Timetable:
         return self.weekend_hours
 
     def intervals_on(self, day_index: int) -> list[tuple[float, float]]:
-        """Absolute open intervals (simulation minutes) on one day."""
-        hours = self.hours_on(day_index)
-        if hours is None:
-            return []
-        base = day_index * MINUTES_PER_DAY
-        return [(base + start, base + end) for start, end in hours.intervals]
+        """Absolute open intervals (simulation minutes) on one day (do not modify: cached)."""
+        found = self._intervals.get(day_index)
+        if found is None:
+            hours = self.hours_on(day_index)
+            base = day_index * MINUTES_PER_DAY
+            found = [] if hours is None else [(base + s, base + e) for s, e in hours.intervals]
+            self._intervals[day_index] = found
+        return found
 
     def open_minutes_between(self, lo: float, hi: float) -> float:
         """Open minutes between simulation minutes ``lo`` and ``hi``."""
