@@ -12,6 +12,12 @@ number of cases are in service (so when the count drops, the first clerks to bec
 leave and nobody is interrupted), and a service completion is a callback on a timeout
 rather than a process — this keeps the M/M/c path faster than textbook SimPy. Statistics
 are kept from ``stats_from`` to ``stats_until`` (warm-up discarded).
+
+Applicants coming back for their result (second visits) are put into :attr:`returning`, an
+:class:`~sim.models.inbox.Inbox`: those of the same minute join the queue in case-id order,
+after the minute's other events, so the queue order never depends on where in the run the
+result was decided (:mod:`sim.decomposed`). First and repeat visits are the window's own
+events and join directly.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.models.inbox import WINDOW_PRIORITY, Inbox
 from sim.period import StatsPeriod
 from sim.plans import WindowPlan
 from sim.records import Case
@@ -78,7 +85,10 @@ class WindowModel:
         period: StatsPeriod,
         on_served: Callable[[Case], None] | None,
         next_case_id: Callable[[], int],
+        on_arrival: Callable[[Case], None] | None = None,
     ) -> None:
+        """``next_case_id`` numbers first arrivals; ``on_arrival`` sees each new applicant
+        when they first arrive, in arrival order (the flow draws their home then)."""
         self.env = env
         self.index = plan.index
         self.window_id = plan.spec.id
@@ -92,6 +102,8 @@ class WindowModel:
         self.streams = streams
         self.on_served = on_served
         self.next_case_id = next_case_id
+        self.on_arrival = on_arrival
+        self.returning: Inbox[Case] = Inbox(env, WINDOW_PRIORITY, self.enqueue)
         # the period's bounds are read on every event: keep them as plain attributes
         self.arrivals_until = period.arrivals_until
         self.stats_from = period.stats_from
@@ -177,6 +189,8 @@ class WindowModel:
                     row,
                 )
                 case.revisit = revisit
+                if self.on_arrival is not None:
+                    self.on_arrival(case)
                 self.enqueue(case)
 
     def _services(self, rows: np.ndarray) -> np.ndarray:
