@@ -10,7 +10,7 @@ of its own, keyed by its id and the phase (:class:`sim.seeds.CaseStreams`). Toge
 same window list sees the same applicants, with the same service times, homes and repeat
 visits, whatever the staffing; and no case's draws depend on the order of events, so
 changing clerks or reviewers never shifts any case's draws (common random numbers), and the
-run can be split into partitions that reproduce them. The streams are
+decomposed run (:mod:`sim.decomposed`) reproduces them in any partition. The streams are
 derived from the seed without spawning from it (:func:`sim.seeds.child_seed`): one seed,
 one answer.
 
@@ -34,19 +34,22 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
 
 from sim.compile import CompiledScenario
-from sim.flow import Boundary, CaseFlow, Feeder, inbound_schedule
+from sim.flow import Boundary, CaseFlow, Feeder, Inbound, inbound_schedule
 from sim.models.office import OfficeStats, StaffedOffice
 from sim.models.window import WindowModel, WindowStats, WindowStreams
 from sim.outcomes import MatterOutcome, Recorder
 from sim.records import TraceWriter, window_case_id
 from sim.seeds import CaseStreams, child_seed
 from tongban.kernel.hours import MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    from sim.decomposed import TaskMap
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +80,28 @@ def run_replication(
     *,
     trace_path: Path | None = None,
     homes: object | None = None,
+    partitions: int | None = None,
+    map_tasks: TaskMap | None = None,
 ) -> ReplicationResult:
     """Simulate one replication and return its measurements.
 
-    ``seed`` is not consumed: the same seed always gives the same replication.
+    ``seed`` is not consumed: the same seed always gives the same replication. With
+    ``partitions`` it runs decomposed (:func:`sim.decomposed.run_decomposed`: up to that
+    many window tasks, then office tasks, through ``map_tasks``, e.g. an executor's
+    ``map``) and gives the same result.
     """
+    if partitions is not None:
+        from sim.decomposed import run_decomposed
+
+        return run_decomposed(
+            compiled,
+            replication,
+            seed,
+            partitions=partitions,
+            map_tasks=map_tasks,
+            trace_path=trace_path,
+            homes=homes,
+        ).result
     streams = ReplicationStreams(seed, len(compiled.windows))
     trace = TraceWriter(trace_path) if trace_path is not None else None
     engine = Engine.build(compiled, streams, Recorder(compiled, replication, trace), homes)
@@ -178,15 +198,10 @@ class Engine:
         """Start ``(minute, item)`` pairs (sorted by minute) at their minutes."""
         self.feeders.append(Feeder(self.env, items, start))
 
-    def feed_inbound(self, schedule: Sequence[tuple[float, int, int]]) -> None:
-        """The inbound cases of this environment's offices, at their minutes."""
-        entries = [(e[0], e) for e in schedule if self.compiled_office(e[2]) in self.offices]
-        self.recorder.created += len(entries)
-        self.feed(entries, self.flow.start_inbound)
-
-    def compiled_office(self, inbound_row: int) -> int:
-        """The office an inbound stream goes to."""
-        return self.flow.compiled.inbound[inbound_row].office
+    def feed_inbound(self, schedule: Sequence[Inbound]) -> None:
+        """Inbound cases (:func:`sim.flow.inbound_schedule`) at their minutes, counted."""
+        self.recorder.created += len(schedule)
+        self.feed([(entry[0], entry) for entry in schedule], self.flow.start_inbound)
 
     def queue_left(self) -> int:
         """Applicants still waiting or in service at a window."""

@@ -21,12 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.compile import compile_scenario
-from sim.run import applicant_homes
-from sim.scenarios.loader import load_data
 from sim.flow import CaseFlow
 from sim.records import Case
 from sim.replication import run_replication
-from sim.scenarios.loader import parse_scenario
+from sim.run import applicant_homes
+from sim.scenarios.loader import load_data, parse_scenario
 
 
 def returning_applicants(days: int = 20, incomplete_share: float = 0.1) -> dict[str, Any]:
