@@ -31,10 +31,11 @@ the profile allows them (``supplement_possible``).
 Randomness: repeat window visits and the applicant's home (and distance) are drawn with the
 applicant's arrival, in arrival order, from the window's own streams
 (:mod:`sim.models.visits`, :meth:`CaseFlow.locator`); after the window every case draws
-from streams of its own, one per phase — intake, office, delivery
-(:class:`sim.seeds.CaseStreams`). No case's draws depend on event order: changing clerks or
-reviewers, the routing plan or the partitioning of the run never changes what any case
-draws, only when things happen to it.
+from streams of its own, one per moment of its life — acceptance, posting of the originals,
+受理 (everything of the office rounds at once) and the decision
+(:class:`sim.seeds.CaseStreams`); a stream is never held across a wait. No case's draws
+depend on event order: changing clerks or reviewers, the routing plan or the partitioning
+of the run never changes what any case draws, only when things happen to it.
 
 Where resources are: a :class:`CaseFlow` moves cases between the windows and offices
 present in its SimPy environment. When the office that decides a case (or the window it
@@ -63,7 +64,7 @@ from sim.models.window import WindowModel
 from sim.office_routing import offices_by_code, staffed_office
 from sim.outcomes import Recorder
 from sim.records import Case, inbound_case_id
-from sim.seeds import DELIVERY, INTAKE, OFFICE, CaseStreams
+from sim.seeds import DELIVERY, INTAKE, OFFICE, POSTED, CaseStreams
 from tongban.kernel.hours import MINUTES_PER_DAY
 
 Inbound = tuple[float, int, int]  # (minute, case id, index into compiled.inbound)
@@ -110,18 +111,31 @@ class CaseFlow:
         self.office_by_code = offices_by_code(compiled.offices)  # [national]: offices by code
 
     # -- at the window ---------------------------------------------------------------------
-    def locator(self, window: int, rng: np.random.Generator) -> Callable[[Case], None]:
-        """The window's arrival hook: where a new applicant lives, and how far (trips saved),
-        drawn from the window's ``locate`` stream in arrival order."""
-        homes, home_km, matters = self.homes, self.home_km, self.compiled.matters
+    def locator(
+        self, window: int, rng: np.random.Generator
+    ) -> Callable[[np.ndarray], tuple[list[str | None], list[float]]]:
+        """The window's arrival hook: where a day's new applicants (their demand rows) live
+        and how far (trips saved), drawn from the window's ``locate`` stream in arrival
+        order — per applicant from the geo layer's homes, else all distances at once."""
+        homes, home_km = self.homes, self.home_km
+        levels = [
+            self.compiled.matters[m].handling_level
+            for m in self.compiled.windows[window].row_matter
+        ]
 
-        def locate(case: Case) -> None:
-            if homes is not None:
-                found = homes.draw(window, matters[case.matter].handling_level, rng)
-                if found is not None:
-                    case.home_code, case.km = found
-                    return
-            case.km = home_km.sample(rng)
+        def locate(rows: np.ndarray) -> tuple[list[str | None], list[float]]:
+            codes: list[str | None] = [None] * rows.size
+            if homes is None:
+                return codes, home_km.sample_many(rng, rows.size).tolist()
+            kms: list[float] = []
+            for i, row in enumerate(rows.tolist()):
+                found = homes.draw(window, levels[row], rng)
+                if found is None:
+                    kms.append(home_km.sample(rng))
+                else:
+                    codes[i] = found[0]
+                    kms.append(found[1])
+            return codes, kms
 
         return locate
 
@@ -244,26 +258,32 @@ class CaseFlow:
         or a case accepted elsewhere for our office); a joint case is accepted first and
         coordinated inside 受理 → decision (:meth:`_handle`).
         """
-        env = self.env
+        env, process = self.env, self.process
         rng = self.streams.enter(case.id, INTAKE)
         if case.window < 0:  # accepted elsewhere: how far home, for the trips saved
             case.km = self.home_km.sample(rng)
+        handover = 0.0
+        if case.mode == "online":
+            handover = process.online.submit_minutes.sample(rng)
+        elif case.mode != "joint":
+            handover = process.separation.push_minutes.sample(rng)
+        self.streams.leave(rng)
         travels = case.window < 0 or not plan.decided_where_accepted
         if case.mode == "online":
-            yield from online.submit_online(env, self.process.online.submit_minutes, rng)
+            yield from online.submit_online(env, handover)
         elif case.mode != "joint":
-            yield from separation.push_online(env, self.process.separation.push_minutes, rng)
+            yield from separation.push_online(env, handover)
             if plan.originals_by_post and travels:
                 pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
                 centre = self.compiled.pickups.centre_arrival(window_id, pickup)
                 if centre is not None:  # a planned van: hand-over at the centre
                     yield from separation.wait_for_handover(env, centre)
-                yield env.timeout(
-                    self.transit.transit_minutes(
-                        window_code, office_code, env.now, rng, collected=centre is not None
-                    )
+                rng = self.streams.enter(case.id, POSTED)
+                transit = self.transit.transit_minutes(
+                    window_code, office_code, env.now, rng, collected=centre is not None
                 )
-        self.streams.leave(rng)
+                self.streams.leave(rng)
+                yield env.timeout(transit)
         if case.office >= 0 and case.office not in self.offices:
             assert self.boundary is not None
             case.revisit = None  # every window visit before the office is over
@@ -282,10 +302,26 @@ class CaseFlow:
             self._second_visit(case, plan, rng)  # the window completes the case
             self.streams.leave(rng)
             return
-        yield from self._return(plan, office_code, window_code, rng)
-        self.streams.leave(rng)
+        settings, env = self.process.return_, self.env
+        if plan.result_delivery == "post":
+            handover, transit = return_.post_result(
+                env.now,
+                settings.post_handover_minutes,
+                self.transit,
+                office_code,
+                window_code,
+                rng,
+            )
+            self.streams.leave(rng)
+            yield from return_.deliver_by_post(env, handover, transit)
+        elif plan.result_delivery != "on_the_spot":
+            minutes = settings.online_delivery_minutes.sample(rng)
+            self.streams.leave(rng)
+            yield from return_.deliver_online(env, minutes)
+        else:
+            self.streams.leave(rng)
         self.in_flight -= 1
-        self.recorder.complete(case, self.env.now)
+        self.recorder.complete(case, env.now)
 
     def start_at_office(self, case: Case) -> None:
         """A case handed over by a window partition reaches its office now."""
@@ -305,62 +341,55 @@ class CaseFlow:
         supplement request restarts the statutory clock (行政许可法 Art. 32).
         """
         env = self.env
-        rng = self.streams.enter(case.id, OFFICE)
-        settings = self.process.office
         case.accepted = env.now
+        coordination, rounds = self._office_draws(case, plan)
+        if coordination is not None:
+            yield from joint.coordinate(env, self.office_timetable, coordination)
+        for days, effort, supplement_days in rounds:
+            earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
+            decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
+            if effort is not None:
+                yield from self.offices[case.office].review(
+                    case.id, effort, first_round=case.supplements == 0
+                )
+            yield from office.until(env, decision)
+            if supplement_days is None:
+                case.decided = env.now
+                return
+            case.supplements += 1
+            yield from office.supplement_round(env, self.office_timetable, supplement_days)
+            case.accepted = env.now
+
+    def _office_draws(
+        self, case: Case, plan: MatterPlan
+    ) -> tuple[float | None, list[tuple[float, float | None, float | None]]]:
+        """Everything random at the office, drawn at 受理 from the case's office stream:
+        joint coordination days, then per review round the ``office_days``, the review
+        effort (a staffed office) and — when the profile allows 补正 — whether papers are
+        asked for and how many working days they take. Nothing here depends on time, so it
+        is drawn at once and the stream never waits across the office's queue."""
+        settings = self.process.office
+        rng = self.streams.enter(case.id, OFFICE)
         coordination = plan.coordination_days
         if coordination is None and plan.decided_by == "home":  # the scenario's default
             coordination = self.process.joint.coordination_days
+        days = None
         if case.mode == "joint" and coordination is not None:
-            yield from joint.coordinate(env, self.office_timetable, coordination, rng)
-        first_round = True
+            days = float(coordination.sample(rng))
+        rounds: list[tuple[float, float | None, float | None]] = []
         while True:
-            days = float(plan.office_days.sample(rng))
-            earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
-            decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
-            if case.office >= 0:
-                effort = plan.review.sample(rng)
-                yield from self.offices[case.office].review(
-                    case.id, effort, first_round=first_round
-                )
-                first_round = False
-            yield from office.until(env, decision)
-            if (
+            office_days = float(plan.office_days.sample(rng))
+            effort = plan.review.sample(rng) if case.office >= 0 else None
+            asked = (
                 plan.supplement_possible
-                and case.supplements < settings.max_supplements
+                and case.supplements + len(rounds) < settings.max_supplements
                 and rng.random() < settings.supplement_share
-            ):
-                case.supplements += 1
-                yield from office.supplement_round(
-                    env, self.office_timetable, settings.supplement_days, rng
-                )
-                case.accepted = env.now
-                continue
-            case.decided = env.now
-            self.streams.leave(rng)
-            return
-
-    def _return(
-        self,
-        plan: MatterPlan,
-        office_code: str | None,
-        applicant_code: str | None,
-        rng: np.random.Generator,
-    ) -> Generator[Any, Any, None]:
-        settings = self.process.return_
-        if plan.result_delivery == "on_the_spot":
-            return
-        if plan.result_delivery == "post":
-            yield from return_.deliver_by_post(
-                self.env,
-                settings.post_handover_minutes,
-                self.transit,
-                office_code,
-                applicant_code,
-                rng,
             )
-        else:
-            yield from return_.deliver_online(self.env, settings.online_delivery_minutes, rng)
+            supplement = settings.supplement_days.sample(rng) if asked else None
+            rounds.append((office_days, effort, supplement))
+            if supplement is None:
+                self.streams.leave(rng)
+                return days, rounds
 
     # -- inbound ---------------------------------------------------------------------------
     def start_inbound(self, entry: Inbound) -> None:

@@ -117,31 +117,27 @@ class Recorder:
         # per staffed office: [cases decided, within the limit, working days 受理 → decision]
         self.office_judged: dict[int, list[int]] = {}
 
-    def created_case(self) -> int:
-        """Count one more case as arrived; its number (the id of a case of a single-window
-        run, :func:`sim.run.simulate_window`)."""
-        self.created += 1
-        return self.created
-
     def complete(self, case: Case, now: float) -> None:
         """The result reached the applicant."""
         self.completed += 1
         case.completed = now
-        done = self.completion(case, now)
-        if done is not None:
-            self.fold(done)
+        if not self.stats_from <= case.submitted < self.stats_until:
+            return
+        if self.trace is not None:  # the trace needs the record; without it, fold directly
+            done = self.completion(case, now)
+            if done is not None:
+                self.fold(done)
+            return
+        days, handling_days = self._days(case, now)
+        self._add(
+            case.matter, case.mode, case.office, days, handling_days, case.supplements, case.km
+        )
 
     def completion(self, case: Case, now: float) -> Completion | None:
         """The case's completion record (``None`` when submitted outside the period)."""
         if not self.stats_from <= case.submitted < self.stats_until:
             return None
-        days = self.calendar.working_days_between(case.submitted, now)
-        case.working_days = days
-        handling_days = (
-            days
-            if math.isnan(case.decided)
-            else self.calendar.working_days_between(case.accepted, case.decided)
-        )
+        days, handling_days = self._days(case, now)
         return Completion(
             case.id,
             case.matter,
@@ -157,26 +153,25 @@ class Recorder:
             case.km,
         )
 
+    def _days(self, case: Case, now: float) -> tuple[int, int]:
+        """Working days hand-in → now, and 受理 → decision (the first when not decided apart)."""
+        days = self.calendar.working_days_between(case.submitted, now)
+        case.working_days = days
+        if math.isnan(case.decided):
+            return days, days
+        return days, self.calendar.working_days_between(case.accepted, case.decided)
+
     def fold(self, done: Completion) -> None:
         """Add one completion record to the outcomes (and the trace)."""
-        limit = self.limits[done.matter]
-        km = done.km if not math.isnan(done.km) else 0.0
-        # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
-        trips = self.trips_saved[done.matter] + done.supplements
-        self.matters[done.matter].add(
+        self._add(
+            done.matter,
+            done.mode,
+            done.office,
             done.working_days,
             done.handling_days,
-            limit,
-            done.mode,
-            trips,
-            2.0 * km * trips,
-            judged=not (self.at_counter[done.matter] or done.mode == "counter"),
+            done.supplements,
+            done.km,
         )
-        if done.office >= 0:
-            judged = self.office_judged.setdefault(done.office, [0, 0, 0])
-            judged[0] += 1
-            judged[1] += int(done.handling_days <= limit)
-            judged[2] += done.handling_days
         if self.trace is not None:
             self.trace.add(
                 self.replication,
@@ -185,6 +180,36 @@ class Recorder:
                 self.window_ids[done.window] if done.window >= 0 else "",
                 self.office_ids[done.office] if done.office >= 0 else "",
             )
+
+    def _add(
+        self,
+        matter: int,
+        mode: str,
+        office: int,
+        days: int,
+        handling_days: int,
+        supplements: int,
+        km: float,
+    ) -> None:
+        """Fold one case inside the period into its matter's and its office's outcomes."""
+        limit = self.limits[matter]
+        km = km if not math.isnan(km) else 0.0
+        # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
+        trips = self.trips_saved[matter] + supplements
+        self.matters[matter].add(
+            days,
+            handling_days,
+            limit,
+            mode,
+            trips,
+            2.0 * km * trips,
+            judged=not (self.at_counter[matter] or mode == "counter"),
+        )
+        if office >= 0:
+            judged = self.office_judged.setdefault(office, [0, 0, 0])
+            judged[0] += 1
+            judged[1] += int(handling_days <= limit)
+            judged[2] += handling_days
 
 
 class CollectingRecorder(Recorder):
@@ -198,9 +223,10 @@ class CollectingRecorder(Recorder):
         self.completed_by: dict[int, int] = {}
 
     def complete(self, case: Case, now: float) -> None:
-        super().complete(case, now)
+        self.completed += 1
+        case.completed = now
+        done = self.completion(case, now)
+        if done is not None:
+            self.records.append(done)
         where = int(getattr(case, self.by))
         self.completed_by[where] = self.completed_by.get(where, 0) + 1
-
-    def fold(self, done: Completion) -> None:
-        self.records.append(done)

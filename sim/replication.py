@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,7 +153,7 @@ class Engine:
     offices: dict[int, StaffedOffice]
     flow: CaseFlow
     recorder: Recorder
-    created: dict[int, int]  # first arrivals per window
+    numbers: dict[int, Callable[[], int]]  # the next case id of each window
     feeders: list[Feeder] = field(default_factory=list)
 
     @classmethod
@@ -176,23 +177,23 @@ class Engine:
             for plan in compiled.offices
             if offices is None or plan.index in offices
         }
-        created: dict[int, int] = {}
+        numbers: dict[int, Callable[[], int]] = {}
         models = {}
         for plan in compiled.windows:
             if windows is not None and plan.index not in windows:
                 continue
-            created[plan.index] = 0
+            numbers[plan.index] = count(window_case_id(plan.index, 1)).__next__
             models[plan.index] = WindowModel(
                 env,
                 plan,
                 streams.window(plan.index),
                 period,
                 flow.on_served,
-                _numbering(plan.index, created, recorder),
+                numbers[plan.index],
                 flow.locator(plan.index, streams.locate(plan.index)),
             )
         flow.windows = models
-        return cls(env, models, dict(flow.offices), flow, recorder, created)
+        return cls(env, models, dict(flow.offices), flow, recorder, numbers)
 
     def feed(self, items: Sequence[tuple[float, Any]], start: Callable[[Any], None]) -> None:
         """Start ``(minute, item)`` pairs (sorted by minute) at their minutes."""
@@ -202,6 +203,10 @@ class Engine:
         """Inbound cases (:func:`sim.flow.inbound_schedule`) at their minutes, counted."""
         self.recorder.created += len(schedule)
         self.feed([(entry[0], entry) for entry in schedule], self.flow.start_inbound)
+
+    def created(self) -> dict[int, int]:
+        """First arrivals per window so far (reads each window's next case id)."""
+        return {w: number() - window_case_id(w, 1) for w, number in self.numbers.items()}
 
     def queue_left(self) -> int:
         """Applicants still waiting or in service at a window."""
@@ -241,19 +246,8 @@ class Engine:
             offices=[self.offices[i].stats for i in sorted(self.offices)],
             office_judged=recorder.office_judged,
             matters=recorder.matters,
-            created=recorder.created,
+            created=recorder.created + sum(self.created().values()),
             completed=recorder.completed,
             in_system=self.unfinished(),
             window_queue_left=queue_left,
         )
-
-
-def _numbering(window: int, created: dict[int, int], recorder: Recorder) -> Callable[[], int]:
-    """Case ids of a window's first arrivals (:func:`sim.records.window_case_id`)."""
-
-    def next_id() -> int:
-        created[window] += 1
-        recorder.created += 1
-        return window_case_id(window, created[window])
-
-    return next_id

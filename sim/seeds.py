@@ -7,18 +7,21 @@ or names a child directly (:func:`child_seed`).
 Per-case streams (:class:`CaseStreams`): after the window, a case draws from streams of its
 own, keyed by the replication and the case's id (an order-free key: the window and the
 applicant's arrival number there, or the inbound number; :mod:`sim.records`), one stream per
-*phase* of its life — intake (online submission, push, pickup and transit), office (joint
-coordination, review effort, ``office_days``, supplement rounds) and delivery (the return,
-or the second window visit). A phase's draws are therefore the same whatever happens to
-other cases and whenever the case gets there: no staffing, routing or partitioning of the
-run shifts them, and a phase that draws more (a longer EMS route, another 补正 round) never
-shifts a later phase's draws.
+*moment* of its life at which it draws — acceptance (online submission or push minutes;
+the distance home of an inbound case), posting of the originals (EMS transit), 受理 (joint
+coordination and every review round: ``office_days``, effort, 补正 asked and its days — none
+depends on time, so all are drawn at once) and the decision (the return, or the second
+window visit). The draws are therefore the same whatever happens to other cases and
+whenever the case gets there: no staffing, routing or partitioning of the run shifts them,
+and a moment that draws more (a longer EMS route, another 补正 round) never shifts a later
+one's draws. A stream is used at one simulated moment and given back before the case waits,
+so one pooled generator serves the whole run.
 
 The construction is counter-based: a Philox-4×64 bit generator whose 128-bit key is the
-replication's key words XOR (phase, case id), started at counter 0. Philox is a keyed
+replication's key words XOR (moment, case id), started at counter 0. Philox is a keyed
 bijection (Random123), so distinct keys give independent streams without hashing; this
-skips ``SeedSequence`` (≈ 15 µs a stream) and costs ≈ 2.5 µs a phase by re-keying pooled
-generators (``bench`` figures in ``docs/decomposed.md``).
+skips ``SeedSequence`` (≈ 14 µs a stream) and costs ≈ 1.4 µs a moment by re-keying a pooled
+generator (figures in ``docs/decomposed.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from typing import Any, cast
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-INTAKE, OFFICE, DELIVERY = 1, 2, 3  # the phases of a case after the window (stream keys)
+# the moments a case draws at after the window (stream keys; module docstring)
+INTAKE, POSTED, OFFICE, DELIVERY = 1, 2, 3, 4
 
 
 def fresh_seed(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -68,12 +72,12 @@ class _Key(ISeedSequence):
 
 
 class CaseStreams:
-    """The per-case, per-phase random streams of one replication (module docstring).
+    """The per-case, per-moment random streams of one replication (module docstring).
 
-    ``enter(case_id, phase)`` returns a generator positioned at the start of that case's
-    phase stream; the caller gives it back with ``leave`` when the phase's draws are done
-    (generators are pooled and re-keyed, which is cheaper than building new ones). A
-    generator must not be used after ``leave``.
+    ``enter(case_id, moment)`` returns a generator positioned at the start of that case's
+    stream for the moment; the caller gives it back with ``leave`` when its draws are done,
+    before the case waits (generators are pooled and re-keyed, which is cheaper than
+    building new ones). A generator must not be used after ``leave``.
     """
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
@@ -95,21 +99,21 @@ class CaseStreams:
         assert isinstance(inner, dict)
         self._key: np.ndarray = inner["key"]
 
-    def key(self, case_id: int, phase: int) -> np.ndarray:
-        """The Philox key of one case's phase stream."""
-        return np.array([self.k0 ^ phase, self.k1 ^ case_id], dtype=np.uint64)
+    def key(self, case_id: int, moment: int) -> np.ndarray:
+        """The Philox key of one case's stream for one moment."""
+        return np.array([self.k0 ^ moment, self.k1 ^ case_id], dtype=np.uint64)
 
-    def enter(self, case_id: int, phase: int) -> np.random.Generator:
-        """A generator at the start of ``(case_id, phase)``'s stream."""
+    def enter(self, case_id: int, moment: int) -> np.random.Generator:
+        """A generator at the start of ``(case_id, moment)``'s stream."""
         if not self._free:
-            key = cast(Any, _Key(self.key(case_id, phase)))  # a seed sequence numpy's stubs omit
+            key = cast(Any, _Key(self.key(case_id, moment)))  # a seed sequence numpy's stubs omit
             return np.random.Generator(np.random.Philox(key))
         rng = self._free.pop()
-        self._key[0] = self.k0 ^ phase
+        self._key[0] = self.k0 ^ moment
         self._key[1] = self.k1 ^ case_id
         rng.bit_generator.state = self._state  # copied in: the template stays at counter 0
         return rng
 
     def leave(self, rng: np.random.Generator) -> None:
-        """Give a phase's generator back to the pool."""
+        """Give a generator back to the pool."""
         self._free.append(rng)

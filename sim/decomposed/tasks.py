@@ -122,11 +122,12 @@ def run_windows(shared: Shared, task: WindowTask) -> list[WindowOutput]:
             engine.windows[index].returning.put(at, case.id, case)
             engine.flow.in_flight += 1
     engine.run_until_done(compiled.period.run_until, shared.replication)
+    created = engine.created()
     outputs = {
         index: WindowOutput(
             index,
             window.stats,
-            engine.created[index],
+            created[index],
             recorder.completed_by.get(index, 0),
             queue_left=len(window.queue) + window.busy,
         )

@@ -21,11 +21,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import simpy
 
 from sim.calendar import Timetable
-from sim.distributions import Distribution
 from sim.models.delays import working_days
 from sim.models.inbox import OFFICE_PRIORITY, Inbox
 from sim.period import StatsPeriod
@@ -138,10 +136,7 @@ def until(env: simpy.Environment, minute: float) -> Generator[Any, Any, None]:
 
 
 def supplement_round(
-    env: simpy.Environment,
-    timetable: Timetable,
-    supplement_days: Distribution,
-    rng: np.random.Generator,
+    env: simpy.Environment, timetable: Timetable, days: float
 ) -> Generator[Any, Any, None]:
-    """The applicant is asked for more papers and sends them (working days)."""
-    yield from working_days(env, timetable, supplement_days.sample(rng))
+    """The applicant is asked for more papers and sends them ``days`` working days later."""
+    yield from working_days(env, timetable, days)

@@ -41,6 +41,14 @@ from tongban.kernel.hours import MINUTES_PER_DAY
 
 DAY_TYPES = ("workday", "restday")
 
+# a day's applicants (their demand rows) → their home office codes and one-way km home
+Locate = Callable[[np.ndarray], tuple[list[str | None], list[float]]]
+
+
+def _nowhere(n: int) -> tuple[list[str | None], list[float]]:
+    """No homes drawn (a window on its own): unknown home, unknown distance."""
+    return [None] * n, [math.nan] * n
+
 
 @dataclass
 class WindowStats:
@@ -85,10 +93,10 @@ class WindowModel:
         period: StatsPeriod,
         on_served: Callable[[Case], None] | None,
         next_case_id: Callable[[], int],
-        on_arrival: Callable[[Case], None] | None = None,
+        locate: Locate | None = None,
     ) -> None:
-        """``next_case_id`` numbers first arrivals; ``on_arrival`` sees each new applicant
-        when they first arrive, in arrival order (the flow draws their home then)."""
+        """``next_case_id`` numbers first arrivals; ``locate`` gives the homes and distances
+        of a day's applicants (drawn with their arrival, in arrival order)."""
         self.env = env
         self.index = plan.index
         self.window_id = plan.spec.id
@@ -102,7 +110,7 @@ class WindowModel:
         self.streams = streams
         self.on_served = on_served
         self.next_case_id = next_case_id
-        self.on_arrival = on_arrival
+        self.locate = locate
         self.returning: Inbox[Case] = Inbox(env, WINDOW_PRIORITY, self.enqueue)
         # the period's bounds are read on every event: keep them as plain attributes
         self.arrivals_until = period.arrivals_until
@@ -171,8 +179,9 @@ class WindowModel:
                 if self.visits is not None
                 else [None] * rows.size
             )
-            for time, row, service, revisit in zip(
-                times.tolist(), rows.tolist(), services.tolist(), revisits, strict=True
+            homes, kms = self.locate(rows) if self.locate is not None else _nowhere(rows.size)
+            for time, row, service, revisit, home, km in zip(
+                times.tolist(), rows.tolist(), services.tolist(), revisits, homes, kms, strict=True
             ):
                 if time >= self.arrivals_until:
                     return
@@ -189,8 +198,8 @@ class WindowModel:
                     row,
                 )
                 case.revisit = revisit
-                if self.on_arrival is not None:
-                    self.on_arrival(case)
+                case.home_code = home
+                case.km = km
                 self.enqueue(case)
 
     def _services(self, rows: np.ndarray) -> np.ndarray:
