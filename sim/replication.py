@@ -153,7 +153,6 @@ class Engine:
     offices: dict[int, StaffedOffice]
     flow: CaseFlow
     recorder: Recorder
-    numbers: dict[int, Callable[[], int]]  # the next case id of each window
     feeders: list[Feeder] = field(default_factory=list)
 
     @classmethod
@@ -177,23 +176,21 @@ class Engine:
             for plan in compiled.offices
             if offices is None or plan.index in offices
         }
-        numbers: dict[int, Callable[[], int]] = {}
         models = {}
         for plan in compiled.windows:
             if windows is not None and plan.index not in windows:
                 continue
-            numbers[plan.index] = count(window_case_id(plan.index, 1)).__next__
             models[plan.index] = WindowModel(
                 env,
                 plan,
                 streams.window(plan.index),
                 period,
                 flow.on_served,
-                numbers[plan.index],
+                count(window_case_id(plan.index, 1)).__next__,  # ids of its first arrivals
                 flow.locator(plan.index, streams.locate(plan.index)),
             )
         flow.windows = models
-        return cls(env, models, dict(flow.offices), flow, recorder, numbers)
+        return cls(env, models, dict(flow.offices), flow, recorder)
 
     def feed(self, items: Sequence[tuple[float, Any]], start: Callable[[Any], None]) -> None:
         """Start ``(minute, item)`` pairs (sorted by minute) at their minutes."""
@@ -205,8 +202,8 @@ class Engine:
         self.feed([(entry[0], entry) for entry in schedule], self.flow.start_inbound)
 
     def created(self) -> dict[int, int]:
-        """First arrivals per window so far (reads each window's next case id)."""
-        return {w: number() - window_case_id(w, 1) for w, number in self.numbers.items()}
+        """First arrivals per window so far."""
+        return {index: window.created for index, window in self.windows.items()}
 
     def queue_left(self) -> int:
         """Applicants still waiting or in service at a window."""

@@ -121,6 +121,7 @@ class WindowModel:
         if self.visits is not None and streams.visits is None:
             raise ValueError("repeat visits need their own random stream (streams.visits)")
         self.stats = WindowStats(period=period.length)
+        self.created = 0  # first arrivals so far (all of them, not only in the period)
         self.queue: deque[Case] = deque()
         self.busy = 0
         self.open = True
@@ -188,6 +189,7 @@ class WindowModel:
                 delay = time - env.now
                 if delay > 0:
                     yield env.timeout(delay)
+                self.created += 1
                 case = Case(
                     self.next_case_id(),
                     self.row_matter[row],
