@@ -17,7 +17,17 @@ from fastapi.openapi.utils import get_openapi
 from api.db import make_engine
 from api.errors import BodyLimit, install_handlers
 from api.result_cache import ResultCache
-from api.routes import health, keys, matters, page, routing_jobs, runs, scenarios, staffing
+from api.routes import (
+    health,
+    keys,
+    matters,
+    page,
+    routing_jobs,
+    runs,
+    scenarios,
+    staffing,
+    sweeps,
+)
 from api.scenario_input import scenario_schemas
 from api.security import KeyCache
 from api.settings import Settings, get_settings
@@ -27,7 +37,7 @@ from tongban import __version__
 DESCRIPTION = """Scenarios, runs, staffing and EMS pickup routing for 跨省通办 services.
 
 Send your key in `X-API-Key`. Roles: **analyst** reads; **planner** also writes scenarios,
-starts runs and routing jobs, and asks for staffing plans; **admin** also manages keys.
+starts runs, sweeps and routing jobs, and asks for staffing plans; **admin** also manages keys.
 Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": "..."}]}`.
 """
 
@@ -83,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.report_cache = ResultCache(min(settings.result_cache_entries, REPORT_PAGES_KEPT))
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys, page):
+    for module in (health, matters, scenarios, runs, sweeps, staffing, routing_jobs, keys, page):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from api.models.keys import ApiKey
 from api.models.routing_jobs import RoutingJobRecord
 from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord
 from api.models.scenarios import ScenarioRecord
+from api.models.sweeps import SweepRecord, SweepReplicationRecord
 
 __all__ = [
     "ApiKey",
@@ -12,4 +13,6 @@ __all__ = [
     "RoutingJobRecord",
     "RunRecord",
     "ScenarioRecord",
+    "SweepRecord",
+    "SweepReplicationRecord",
 ]

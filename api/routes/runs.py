@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Resp
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -29,6 +28,7 @@ from api.models.runs import (
     RunRecord,
     RunStatus,
 )
+from api.quota import check_quota
 from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
 from api.run_report import render_run_report
@@ -112,21 +112,7 @@ def submit(
             return _replay(
                 session, existing, scenario_id, replications, seed, settings.retry_after_seconds
             )
-    active = session.exec(
-        select(func.count())
-        .select_from(RunRecord)
-        .where(
-            RunRecord.owner_key_id == key.id,
-            col(RunRecord.status).in_(ACTIVE),
-        )
-    ).one()
-    if active >= settings.max_active_runs_per_key:
-        raise HTTPException(
-            429,
-            f"this key already has {active} queued or running runs (limit "
-            f"{settings.max_active_runs_per_key}); retry when one finishes",
-            headers={"Retry-After": str(settings.retry_after_seconds)},
-        )
+    check_quota(session, key.id, settings)
     run = RunRecord(
         scenario_id=scenario_id,
         scenario_version=scenario.version,
