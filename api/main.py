@@ -42,8 +42,6 @@ Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": ".
 """
 
 
-REPORT_PAGES_KEPT = 8
-
 BODY_ERRORS = {
     "400": "Malformed body (not JSON/TOML, not UTF-8, nested too deeply)",
     "413": "Request body too large",
@@ -89,8 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dispatcher = None
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.result_cache = ResultCache(settings.result_cache_entries)
-    # rendered report pages are large (charts, map, font): a few per process
-    app.state.report_cache = ResultCache(min(settings.result_cache_entries, REPORT_PAGES_KEPT))
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for module in (health, matters, scenarios, runs, sweeps, staffing, routing_jobs, keys, page):

@@ -2,7 +2,7 @@
 
 from api.models.keys import ApiKey
 from api.models.routing_jobs import RoutingJobRecord
-from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord
+from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunReportRecord
 from api.models.scenarios import ScenarioRecord
 from api.models.sweeps import SweepRecord, SweepReplicationRecord
 
@@ -12,6 +12,7 @@ __all__ = [
     "ResultTableRecord",
     "RoutingJobRecord",
     "RunRecord",
+    "RunReportRecord",
     "ScenarioRecord",
     "SweepRecord",
     "SweepReplicationRecord",

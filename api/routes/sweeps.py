@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
@@ -137,6 +138,10 @@ def submit(
     return _accepted(sweep, retry)
 
 
+#: Columns of a sweep that a list does not show: not read, and never loaded one at a time.
+LIST_SKIPS = ("scenario_body", "columns", "rows")
+
+
 @router.get("/sweeps", response_model=list[SweepPublic])
 def list_sweeps(
     session: SessionDep,
@@ -144,7 +149,11 @@ def list_sweeps(
     scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[SweepPublic]:
     """Sweeps, newest first (optionally of one stored scenario)."""
-    query = select(SweepRecord).order_by(col(SweepRecord.id).desc())
+    query = (
+        select(SweepRecord)
+        .options(*(defer(getattr(SweepRecord, name), raiseload=True) for name in LIST_SKIPS))
+        .order_by(col(SweepRecord.id).desc())
+    )
     if scenario_id is not None:
         query = query.where(SweepRecord.scenario_id == scenario_id)
     return [public(sweep) for sweep in session.exec(query.limit(200))]
