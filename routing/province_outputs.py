@@ -192,7 +192,11 @@ def metadata(plan: ProvincePlan) -> dict[str, object]:
         "province": {"code": p.province_code, "name": p.province_name},
         "waiting_weight": p.waiting_weight,
         "seed": p.seed,
-        "budget": {"seconds": p.stop.seconds, "iterations": p.stop.iterations},
+        "budget": {
+            "seconds": p.stop.seconds,
+            "iterations": p.stop.iterations,
+            "no_improvement": p.stop.no_improvement,
+        },
         "assumptions": asdict(p.assumptions),
         "branches": {**asdict(p.branch), "assumptions": list(ASSUMPTIONS)},
     }

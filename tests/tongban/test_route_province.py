@@ -71,7 +71,7 @@ def test_report_files_add_up(tianjin: tuple[Path, str]) -> None:
     halls |= {r["window_id"] for r in _rows(out / "unserved.csv")}
     assert len(halls) == sum(int(c["halls"]) for c in centres) == 17
     meta = json.loads((out / "routing.json").read_text("utf-8"))
-    assert meta["budget"] == {"seconds": None, "iterations": 200}
+    assert meta["budget"] == {"seconds": None, "iterations": 200, "no_improvement": None}
     assert any("county seat" in a for a in meta["branches"]["assumptions"])
 
 

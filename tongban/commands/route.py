@@ -103,6 +103,7 @@ def _route_province(
     from tongban.pipeline import routing_stage as stage
     from tongban.pipeline.folder import reserved
 
+    began = time.perf_counter()
     if options.branches not in ("auto", "off"):
         raise InputError(
             f"--branches must be auto or off (got {options.branches!r})", field="branches"
@@ -113,7 +114,7 @@ def _route_province(
         scenario, unit, None if options.halls is None else str(options.halls), levels
     )
     seconds, iterations, seed, weight = solver
-    began = time.perf_counter()
+    loaded_at = time.perf_counter()
     with reserved(out) if out is not None else nullcontext():
         with opened(options.executor, options.workers, options.scheduler) as executor:
             plan = stage.plan_for_province(
@@ -127,6 +128,7 @@ def _route_province(
                 branches="auto" if options.branches == "auto" else "off",
             )
             how = f"{executor.kind}, {executor.workers} worker(s)"
+            planned_at = time.perf_counter()
         summary: dict[str, Any] = {"out": None if out is None else str(out), **plan_summary(plan)}
         if out is not None:
             stage.write_province_routes(plan, out, summary)
@@ -134,7 +136,10 @@ def _route_province(
         typer.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_province(summary)
-    typer.echo(f"planned in {time.perf_counter() - began:.1f} s ({how})")
+    typer.echo(
+        f"scenario loaded in {loaded_at - began:.1f} s; halls built and centres planned in "
+        f"{planned_at - loaded_at:.1f} s ({how})"
+    )
 
 
 def _print_province(summary: dict[str, Any]) -> None:
