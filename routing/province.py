@@ -35,17 +35,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from geo import units
 from geo.ems_branches import MailRoute, branch_name, centre_of, mail_route
 from geo.matrix import great_circle_m
 from routing.batching import PickupPlan, PickupSlot, plan_pickups
-from routing.build import MAX_REACH_KM, DepotSite, MatrixFunction, VehicleSpec, WindowSite
-from routing.build import site_matrices as _site_matrices
+from routing.build import (
+    MAX_REACH_KM,
+    DepotSite,
+    MatrixFunction,
+    VehicleSpec,
+    WindowSite,
+    site_matrices,
+)
 from routing.digest import PlanDigest, digest, empty_digest
 from routing.scenario import RoutingAssumptions
 from routing.stopping import StoppingCriterion
 
 MINUTES_PER_DAY = 24 * 60
 BRANCH_LEVELS = ("county", "township")  # halls a county branch may collect
+# default solver budget per slot VRP: PyVRP iterations, and the early stop after this many
+# without a better solution (both deterministic; the early stop spares the many one-hall
+# branch problems most of the budget)
+DEFAULT_STOP = StoppingCriterion(iterations=2000, no_improvement=500)
 
 TaskKey = tuple[str, str, tuple[str, ...]]  # ("centre", code, counties left out) | ("branch", …)
 
@@ -80,7 +91,11 @@ class BranchAssumptions:
     """
 
     mode: Literal["auto", "off"] = "auto"
+    # assumption: a county branch runs 2 vans of the centre's kind (no source for branch
+    # fleets); most branches need one route a day, a second keeps a big county servable
     vans: int = 2
+    # assumption: bags are handed to the mail truck 30 min before it leaves (the EMS
+    # model's centres take 1 h before a dispatch; a branch only bags, it does not sort)
     handover_min: int = 30
 
 
@@ -180,8 +195,6 @@ def branch_sites(
 
     A county whose planned departure leaves no pickup slot before it is no candidate.
     """
-    from geo import units
-
     out = []
     for county, halls in centre.county_halls().items():
         route = mail_route(county)
@@ -258,7 +271,7 @@ def province_problem(
         assumptions=assumptions,
         branch=branch,
         waiting_weight=assumptions.default_weight if waiting_weight is None else waiting_weight,
-        stop=stop or StoppingCriterion(iterations=2000),
+        stop=stop or DEFAULT_STOP,
         seed=seed,
         matrix=matrix,
     )
@@ -323,7 +336,7 @@ def _route_depot(
         near,
         vehicle,
         slots,
-        _site_matrices(depot, near, problem.matrix),
+        site_matrices(depot, near, problem.matrix),
         problem.waiting_weight,
         max_pickups=problem.assumptions.max_pickups,
         stop=problem.stop,

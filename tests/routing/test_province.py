@@ -196,3 +196,18 @@ def test_branch_is_chosen_only_when_it_costs_less_than_the_direct_plan_saves(
     # a day late: the branch's parcel (1 a day) waits 24 h more at the centre, priced too
     late = replace(option(saves - 1.0), days_late=1)
     assert choose_counties(direct, {"K": late}, 3.0, PRICES, stand_in) == ()
+
+
+def test_no_improvement_is_a_deterministic_early_stop() -> None:
+    from routing.pyvrp_backend import _stopping
+    from routing.stopping import StoppingCriterion
+    from tongban.kernel.errors import InputError
+
+    stop = StoppingCriterion(iterations=2000, no_improvement=500)
+    assert stop.deterministic and stop.split(2).no_improvement == 500
+    criterion = _stopping(stop)
+    # PyVRP stops once 500 iterations in a row bring nothing better (cost stays at 7)
+    assert not any(criterion(7) for _ in range(500)) and criterion(7)
+    with pytest.raises(InputError) as info:
+        StoppingCriterion(iterations=10, no_improvement=0)
+    assert info.value.field == "no_improvement"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from geo import units
 from routing.build import DepotSite, WindowSite
-from routing.province import BranchAssumptions, ProvinceHall, province_problem
+from routing.province import DEFAULT_STOP, BranchAssumptions, ProvinceHall, province_problem
 from routing.province_plan import Mapper, ProvincePlan, inline_map, plan_province
 from routing.scenario import RoutingAssumptions, ScenarioPlan, Sites, plan_for_sites
 from routing.stopping import StoppingCriterion
@@ -155,8 +155,6 @@ def simulation_pickups(plan: ScenarioPlan, default: Sequence[str]) -> PickupSche
 
 # -- a province: every hall, grouped by the EMS centre serving it (routing.province) -------
 
-PROVINCE_ITERATIONS = 2000  # default PyVRP budget per slot VRP of a province run, and …
-PROVINCE_NO_IMPROVEMENT = 500  # … its early stop: iterations without a better solution
 NATIONAL_LEVELS = ("province", "prefecture", "county")
 
 
@@ -275,10 +273,9 @@ def plan_for_province(
 ) -> ProvincePlan:
     """Plan a province's pickups: one VRPTW per EMS centre (and branch), on ``mapper``.
 
-    Budget per slot VRP: ``seconds`` and/or ``iterations``; neither: ``PROVINCE_ITERATIONS``
-    iterations, stopping early after ``PROVINCE_NO_IMPROVEMENT`` without a better solution
-    (both deterministic: the same seed gives the same plan on every executor; the early
-    stop spares the many one-hall branch problems most of the budget).
+    Budget per slot VRP: ``seconds`` and/or ``iterations``; neither:
+    :data:`routing.province.DEFAULT_STOP` (deterministic: the same seed gives the same plan
+    on every executor).
     """
     assumptions = RoutingAssumptions()
     weight = assumptions.default_weight if waiting_weight is None else waiting_weight
@@ -287,12 +284,11 @@ def plan_for_province(
             f"waiting_weight must be a finite number >= 0 (yuan per parcel-hour), got {weight}",
             field="waiting_weight",
         )
-    if seconds is None and iterations is None:
-        stop = StoppingCriterion(
-            iterations=PROVINCE_ITERATIONS, no_improvement=PROVINCE_NO_IMPROVEMENT
-        )
-    else:
-        stop = StoppingCriterion(seconds=seconds, iterations=iterations)
+    stop = (
+        DEFAULT_STOP
+        if seconds is None and iterations is None
+        else StoppingCriterion(seconds=seconds, iterations=iterations)
+    )
     compiled = compile_scenario(scenario)
     halls = province_halls(compiled, province, assumptions, hall_points(scenario))
     problem = province_problem(
