@@ -26,12 +26,7 @@ from typing import Any
 
 import typer
 
-from tongban.commands.execution import (
-    executor_option,
-    opened,
-    scheduler_option,
-    workers_option,
-)
+from tongban.commands.execution import opened, scheduler_option
 from tongban.commands.options import (
     NumberIn,
     seed_type,
@@ -39,6 +34,7 @@ from tongban.commands.options import (
     solver_seconds_type,
 )
 from tongban.kernel.errors import InputError
+from tongban.pipeline.executor import KINDS, MAX_WORKERS
 
 
 def _budget(seconds: float | None, iterations: int | None, default: float) -> float | None:
@@ -200,7 +196,8 @@ def register(app: typer.Typer) -> None:
             "--seconds",
             parser=solver_seconds_type(),
             help="Time limit per solve: default 30 for --instance, 2 per slot VRP for SCENARIO "
-            "(no default time limit with --iterations).",
+            "(no default time limit with --iterations); --province: no time limit by default "
+            "(2000 iterations, stopping after 500 without improvement).",
         ),
         iterations: int | None = typer.Option(
             None,
@@ -211,7 +208,9 @@ def register(app: typer.Typer) -> None:
         backend: str = typer.Option("auto", "--backend", help="auto, pyvrp, ortools, portfolio"),
         seed: int = typer.Option(0, "--seed", parser=seed_type(), help="Solver seed."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        out: Path | None = typer.Option(None, "--out", help="Output folder for SCENARIO."),
+        out: Path | None = typer.Option(
+            None, "--out", help="Output folder for SCENARIO (--province: only when given)."
+        ),
         waiting_weight: float | None = typer.Option(
             None,
             "--waiting-weight",
@@ -230,15 +229,27 @@ def register(app: typer.Typer) -> None:
             None,
             "--levels",
             help="With --province: unit halls to generate, e.g. province,county "
-            "(default: the scenario's [national] levels).",
+            "(default: the scenario's national levels).",
         ),
         branches: str = typer.Option(
             "auto",
             "--branches",
             help="With --province: auto (county branches collect where cheaper) or off.",
         ),
-        workers: int | None = workers_option(),
-        executor: str | None = executor_option(),
+        workers: int | None = typer.Option(
+            None,
+            "--workers",
+            "-w",
+            parser=NumberIn(whole=True, low=1, high=MAX_WORKERS),
+            help="With --province: worker processes for the centres (default 1; > 1: local "
+            "processes).",
+        ),
+        executor: str | None = typer.Option(
+            None,
+            "--executor",
+            help=f"With --province: where the centres are planned: {', '.join(KINDS)} "
+            "(default: from --workers/--scheduler).",
+        ),
         scheduler: str | None = scheduler_option(),
     ) -> None:
         """Plan EMS pickups and routes, or solve a benchmark instance."""
