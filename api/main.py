@@ -17,7 +17,17 @@ from fastapi.openapi.utils import get_openapi
 from api.db import make_engine
 from api.errors import BodyLimit, install_handlers
 from api.result_cache import ResultCache
-from api.routes import health, keys, matters, page, routing_jobs, runs, scenarios, staffing
+from api.routes import (
+    health,
+    keys,
+    matters,
+    page,
+    routing_jobs,
+    runs,
+    scenarios,
+    staffing,
+    sweeps,
+)
 from api.scenario_input import scenario_schemas
 from api.security import KeyCache
 from api.settings import Settings, get_settings
@@ -27,12 +37,10 @@ from tongban import __version__
 DESCRIPTION = """Scenarios, runs, staffing and EMS pickup routing for 跨省通办 services.
 
 Send your key in `X-API-Key`. Roles: **analyst** reads; **planner** also writes scenarios,
-starts runs and routing jobs, and asks for staffing plans; **admin** also manages keys.
+starts runs, sweeps and routing jobs, and asks for staffing plans; **admin** also manages keys.
 Errors are `{"detail": "...", "errors": [{"loc": [...], "msg": "...", "type": "..."}]}`.
 """
 
-
-REPORT_PAGES_KEPT = 8
 
 BODY_ERRORS = {
     "400": "Malformed body (not JSON/TOML, not UTF-8, nested too deeply)",
@@ -79,11 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dispatcher = None
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.result_cache = ResultCache(settings.result_cache_entries)
-    # rendered report pages are large (charts, map, font): a few per process
-    app.state.report_cache = ResultCache(min(settings.result_cache_entries, REPORT_PAGES_KEPT))
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, matters, scenarios, runs, staffing, routing_jobs, keys, page):
+    for module in (health, matters, scenarios, runs, sweeps, staffing, routing_jobs, keys, page):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

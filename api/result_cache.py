@@ -1,5 +1,5 @@
-"""Rendered result tables and report pages of succeeded runs, per web process (they never
-change once written)."""
+"""Rendered result tables of succeeded runs, per web process (they never change once
+written; report pages are stored with the run, :mod:`api.run_report`)."""
 
 from __future__ import annotations
 

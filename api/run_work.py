@@ -4,12 +4,15 @@ The database is the source of truth. ``prepare`` (routing → staffing) is deter
 a seed, so a resumed run prepares again; each replication is stored (pickled) as soon as it
 is done, and a resumed run computes only the replications that have no row yet — each uses
 its own spawned seed, so the result equals an uninterrupted run. The worker checks the
-run's status between steps and stops when the run was cancelled.
+run's status between steps and stops when the run was cancelled. At the end it renders the
+run's ``report.html`` from the tables it stores (:mod:`api.run_report`) and stores the page
+in the same commit that marks the run succeeded, so the web process only serves it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import pickle
 from collections.abc import Sequence
@@ -22,9 +25,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.models.common import utcnow
-from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunStatus
+from api.models.runs import (
+    ReplicationRecord,
+    ResultTableRecord,
+    RunRecord,
+    RunReportRecord,
+    RunStatus,
+)
+from api.run_report import StoredTable, render_stored
 from sim.scenarios.loader import parse_scenario
 from tongban.pipeline.executor import Executor, InlineExecutor
+
+logger = logging.getLogger(__name__)
 
 #: The stage name the pipeline reports replications under (``tongban.pipeline.run``).
 SIMULATION = "simulation"
@@ -116,6 +128,21 @@ def _routes_geojson(result: Any) -> dict[str, Any] | None:
     return routes_geojson(routing.chosen)
 
 
+def _report_page(
+    run_id: int,
+    tables: dict[str, StoredTable],
+    summary: dict[str, Any],
+    routes: dict[str, Any] | None,
+) -> bytes | None:
+    """The run's page, or None when it cannot be drawn (logged; the results stand, and the
+    page is rendered again when first asked for)."""
+    try:
+        return render_stored(tables, summary, routes)
+    except Exception:
+        logger.exception("run %s: report.html not rendered", run_id)
+        return None
+
+
 def execute_run(
     engine: Engine, run_id: int, route_iterations: int = 500, executor: Executor | None = None
 ) -> None:
@@ -158,13 +185,18 @@ def execute_run(
         )
     results = _load_replications(engine, run_id)[:total]
     result = finish(prepared, results, started, utcnow())
-    tables = report_tables(result)
+    stored = {
+        name: table_rows(row_type, rows) for name, (row_type, rows) in report_tables(result).items()
+    }
+    routes = _routes_geojson(result)
+    run_summary = cell(summary(result))
+    _still_running(engine, run_id)
+    page = _report_page(run_id, stored, run_summary, routes)  # seconds: outside a transaction
     with Session(engine) as session:
         run = session.get(RunRecord, run_id)
         if run is None or run.status != RunStatus.running:
             raise Cancelled
-        for name, (row_type, rows) in tables.items():
-            columns, values = table_rows(row_type, rows)
+        for name, (columns, values) in stored.items():
             existing = session.exec(
                 select(ResultTableRecord).where(
                     ResultTableRecord.run_id == run_id, ResultTableRecord.name == name
@@ -174,8 +206,10 @@ def execute_run(
                 session.delete(existing)
                 session.flush()
             session.add(ResultTableRecord(run_id=run_id, name=name, columns=columns, rows=values))
-        run.routes = _routes_geojson(result)
-        run.summary = cell(summary(result))
+        if page is not None:
+            session.merge(RunReportRecord(run_id=run_id, html=page))
+        run.routes = routes
+        run.summary = run_summary
         run.status = RunStatus.succeeded
         run.finished_at = utcnow()
         session.add(run)

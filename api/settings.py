@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     max_staffing_hours: int = Field(default=24, ge=1)
     max_staffing_replications: int = Field(default=4000, ge=10)
     max_staffing_arrivals: float = Field(default=5000.0, gt=0)  # per day (sum of hourly rates)
-    max_active_runs_per_key: int = Field(default=2, ge=1)
+    max_sweep_points: int = Field(default=100, ge=1)  # points of one sweep's product
+    max_active_runs_per_key: int = Field(default=2, ge=1)  # runs and sweeps together
     retry_after_seconds: int = Field(default=5, ge=1)
     job_workers: int = Field(default=2, ge=1, le=16)
     dispatch: bool = True  # run queued work in this process's worker pool

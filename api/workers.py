@@ -1,12 +1,12 @@
-"""Runs and routing jobs execute outside the request, in worker processes.
+"""Runs, sweeps and routing jobs execute outside the request, in worker processes.
 
 Each web process runs one :class:`Dispatcher` thread: it claims queued work in the database
 (an atomic ``UPDATE … WHERE status = 'queued'``, so several web processes never take the same
 run) and hands it to a process pool. Workers write progress, replications and results to
 the database, which is the source of truth; a worker dies with its parent (``kill -9`` of
 the server leaves no orphan writing on). :func:`resume_interrupted`, called by ``tongban
-serve`` before the web processes start, puts runs left ``running`` back in the queue; they
-then recompute only their missing replications.
+serve`` before the web processes start, puts runs and sweeps left ``running`` back in the
+queue; they then recompute only their missing replications.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from api.db import make_engine
 from api.models.common import utcnow
 from api.models.routing_jobs import RoutingJobRecord
 from api.models.runs import RunRecord, RunStatus
+from api.models.sweeps import SweepRecord
 from api.run_work import Cancelled, execute_run, fail_run
 from api.settings import Settings
+from api.sweep_work import execute_sweep, fail_sweep
 from tongban.kernel.errors import InputError
 from tongban.pipeline.executor import make_executor
 
@@ -39,7 +41,7 @@ PR_SET_PDEATHSIG = 1
 #: Set by ``tongban serve --workers N`` (N > 1): web workers die with the server process too.
 DIE_WITH_PARENT = "TONGBAN_DIE_WITH_PARENT"
 _ENGINES: dict[str, Engine] = {}
-Record = type[RunRecord] | type[RoutingJobRecord]
+Record = type[RunRecord] | type[SweepRecord] | type[RoutingJobRecord]
 
 
 def _engine(url: str) -> Engine:
@@ -70,6 +72,21 @@ def run_in_worker(url: str, run_id: int, route_iterations: int) -> None:
     except Exception as exc:  # recorded on the run; the worker stays up
         logger.exception("run %s failed", run_id)
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+
+
+def sweep_in_worker(url: str, sweep_id: int, route_iterations: int) -> None:
+    """Worker entry point for a sweep (its tasks on the same executor as a run's)."""
+    engine = _engine(url)
+    try:
+        with make_executor() as executor:  # inline, or TONGBAN_DASK_SCHEDULER's cluster
+            execute_sweep(engine, sweep_id, route_iterations, executor)
+    except Cancelled:
+        return
+    except InputError as exc:
+        fail_sweep(engine, sweep_id, str(exc))
+    except Exception as exc:  # recorded on the sweep; the worker stays up
+        logger.exception("sweep %s failed", sweep_id)
+        fail_sweep(engine, sweep_id, f"{type(exc).__name__}: {exc}")
 
 
 def routing_job_in_worker(url: str, job_id: int, max_seconds: float) -> None:
@@ -123,7 +140,7 @@ def resume_interrupted(engine: Engine) -> int:
     """Put work left ``running`` by a stopped server back in the queue; how many."""
     count = 0
     with Session(engine) as session:
-        for model in (RunRecord, RoutingJobRecord):
+        for model in (RunRecord, SweepRecord, RoutingJobRecord):
             outcome: Any = session.execute(
                 update(model)
                 .where(col(model.status) == RunStatus.running)
@@ -195,6 +212,8 @@ class Dispatcher:
             message = f"worker process died: {error!r}"
             if model is RunRecord:
                 fail_run(self.engine, item_id, message)
+            elif model is SweepRecord:
+                fail_sweep(self.engine, item_id, message)
             else:
                 _finish_job(self.engine, item_id, RunStatus.failed, None, message)
 
@@ -209,16 +228,17 @@ class Dispatcher:
             return [int(i) for i in session.exec(query).all() if i is not None]
 
     def _fill(self) -> None:
-        for model in (RoutingJobRecord, RunRecord):
+        for model in (RoutingJobRecord, RunRecord, SweepRecord):
             free = self.settings.job_workers - len(self._active)
             if free <= 0:
                 return
             for item_id in self._queued(model, free):
                 if not claim(self.engine, model, item_id):
                     continue
-                if model is RunRecord:
+                if model is RunRecord or model is SweepRecord:
+                    entry = run_in_worker if model is RunRecord else sweep_in_worker
                     iterations = self.settings.route_iterations
-                    future = self._pool_().submit(run_in_worker, self.url, item_id, iterations)
+                    future = self._pool_().submit(entry, self.url, item_id, iterations)
                 else:
                     seconds = self.settings.max_routing_seconds
                     future = self._pool_().submit(routing_job_in_worker, self.url, item_id, seconds)

@@ -15,6 +15,7 @@ replications) within an hour. Figures depend on the machine's load: say so when 
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import sys
 import time
@@ -85,13 +86,22 @@ def main() -> None:
     month_cases = cases / args.replications * 30 / args.days
     month_s = month_cases * TARGET_REPLICATIONS / per_worker
     year_s = month_s * YEAR_MONTHS
+    most = max(walls)
+    speedup = walls[one] / walls[most]
+    own, child = _peak_mb()
     print(
         f"per worker: {per_worker:.0f} cases/s; "
         f"a month of this scope ≈ {month_cases:.0f} cases/rep; "
-        f"month × {TARGET_REPLICATIONS} reps on one worker ≈ {month_s / 60:.1f} min; "
+        f"month × {TARGET_REPLICATIONS} reps on one worker ≈ {month_s / 60:.1f} min, "
+        f"on {most} workers at the measured speedup ≈ {month_s / speedup / 60:.1f} min "
+        f"(goal ≤ 10 min on 2 workers); "
         f"year × {TARGET_REPLICATIONS} reps ≈ {year_s / 3600:.1f} worker-hours → "
-        f"{max(1, round(year_s / 3600 + 0.4999))} workers to finish within an hour "
-        "(ignores compile time and scheduler overhead)"
+        f"{max(1, math.ceil(year_s / 3600))} workers to finish within an hour "
+        "(linear in workers: ignores compile time and scheduler overhead)"
+    )
+    print(
+        f"peak memory: main {own:.0f} MB + {most} × worker {child:.0f} MB "
+        f"≈ {own + most * child:.0f} MB in all (goal ≤ 4,096 MB)"
     )
 
 

@@ -35,32 +35,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geo import units
-from geo.crs import geodesic_m
+from geo.ems_air import NANJING, TRUNK_ROUTES, AirLegs, unit_km
 from geo.ems_schedule import Leg, deterministic_arrival, sample_arrivals
 from tongban.kernel.errors import InputError
 
-NANJING = "320100"
-# Published trunk routes into Nanjing (stops in flight order towards Nanjing).
-TRUNK_ROUTES: tuple[tuple[str, ...], ...] = (
-    ("110000",),  # Beijing
-    ("150100", "130100"),  # Hohhot–Shijiazhuang
-    ("210100",),  # Shenyang
-    ("370100",),  # Jinan
-    ("410100",),  # Zhengzhou
-    ("440100",),  # Guangzhou
-    ("450100", "360100"),  # Nanning–Nanchang
-    ("350100",),  # Fuzhou
-    ("500000", "430100"),  # Chongqing–Changsha
-    ("510100",),  # Chengdu
-    ("620100", "120000"),  # Lanzhou–Tianjin
-)
+__all__ = [
+    "NANJING",
+    "TRUNK_ROUTES",
+    "Centre",
+    "EmsNetwork",
+    "EmsParameters",
+    "TransitSummary",
+    "default_network",
+]
 
 
 @dataclass(frozen=True)
@@ -116,7 +110,7 @@ class TransitSummary:
     route: str
 
 
-class EmsNetwork:
+class EmsNetwork(AirLegs):
     """Centres, hubs, the Nanjing air hub and a stochastic transit model."""
 
     def __init__(self, params: EmsParameters | None = None) -> None:
@@ -127,12 +121,21 @@ class EmsNetwork:
                 self._gateway_route[units.get(stop).province_code] = route
         self._gateways: dict[str, tuple[str, bool]] = {}
         self._air: dict[tuple[str, str], tuple[Leg, ...] | None] = {}
+        self._pieces: dict[tuple[str, ...], tuple[Leg, ...]] = {}
+        self._centres: dict[str, Centre] = {}
+        self._hubs: dict[str, units.AdminUnit] = {}
         self._path = functools.lru_cache(maxsize=200_000)(self._build_path)
         self._collected_path = functools.lru_cache(maxsize=200_000)(self._build_collected_path)
 
     # ---- nodes ---------------------------------------------------------------------------
     def centre_for(self, code: str) -> Centre:
         """The processing centre serving a unit (its prefecture-equivalent's seat)."""
+        found = self._centres.get(code)
+        if found is None:
+            found = self._centres[code] = self._find_centre(code)
+        return found
+
+    def _find_centre(self, code: str) -> Centre:
         unit = units.resolve(code)
         seat = unit if unit.level == "province" else units.ancestor_at(unit.code, "prefecture")
         if unit.level == "province" and unit.code not in units.MUNICIPALITIES:
@@ -149,6 +152,12 @@ class EmsNetwork:
 
     def hub_for(self, code: str) -> units.AdminUnit:
         """The provincial hub (capital's seat) of the unit's province."""
+        found = self._hubs.get(code)
+        if found is None:
+            found = self._hubs[code] = self._find_hub(code)
+        return found
+
+    def _find_hub(self, code: str) -> units.AdminUnit:
         province = units.get(units.resolve(code).province_code)
         return (
             province
@@ -156,115 +165,45 @@ class EmsNetwork:
             else units.get(province.code[:2] + "0100")
         )
 
-    def gateway_for(self, province_code: str) -> tuple[str, bool]:
-        """(airport code, belly_hold) used by a province to reach Nanjing.
-
-        Provinces on a trunk route use their own stop; Jiangsu uses Nanjing; others truck to
-        the nearest trunk stop or Nanjing, unless that is farther than ``belly_min_km``, in
-        which case the hub itself flies belly-hold to Nanjing (assumption).
-        """
-        if province_code not in self._gateways:
-            self._gateways[province_code] = self._find_gateway(province_code)
-        return self._gateways[province_code]
-
-    def _find_gateway(self, province_code: str) -> tuple[str, bool]:
-        if province_code == "320000":
-            return NANJING, False
-        route = self._gateway_route.get(province_code)
-        if route:
-            return next(s for s in route if units.get(s).province_code == province_code), False
-        hub = self.hub_for(province_code)
-        stops = [s for r in TRUNK_ROUTES for s in r] + [NANJING]
-        dists = [_km(hub, units.get(s)) for s in stops]
-        best = int(np.argmin(dists))
-        if dists[best] > self.params.belly_min_km:
-            return hub.code, True
-        return stops[best], False
-
     # ---- paths ---------------------------------------------------------------------------
     def _road(
         self, kind: str, a: units.AdminUnit, b: units.AdminUnit, kmh: float, **kw: object
     ) -> Leg:
-        hours = _km(a, b) * self.params.detour_factor / kmh
+        hours = unit_km(a, b) * self.params.detour_factor / kmh
         if kind in ("collect", "deliver"):
             hours = max(hours, self.params.min_local_hours)
         return Leg(kind, a.code, b.code, hours, **kw)  # type: ignore[arg-type]
 
-    def _air_legs(self, origin_province: str, dest_province: str) -> tuple[Leg, ...] | None:
-        """Hub → (truck) → gateway → Nanjing → gateway → (truck) → hub; None if not useful."""
-        key = (origin_province, dest_province)
-        if key not in self._air:
-            self._air[key] = self._build_air_legs(origin_province, dest_province)
-        return self._air[key]
-
-    def _build_air_legs(self, origin_province: str, dest_province: str) -> tuple[Leg, ...] | None:
-        p = self.params
-        hub_o, hub_d = self.hub_for(origin_province), self.hub_for(dest_province)
-        gw_o, belly_o = self.gateway_for(origin_province)
-        gw_d, belly_d = self.gateway_for(dest_province)
-        if gw_o == NANJING and gw_d == NANJING:
-            return None
-        nanjing = units.get(NANJING)
-        legs: list[Leg] = []
-        if gw_o != hub_o.code:
-            legs.append(
-                self._road(
-                    "road", hub_o, units.get(gw_o), p.trunk_kmh, departures=p.hub_trunk_hours
-                )
-            )
-        if gw_o != NANJING:
-            hours = self._flight_hours(gw_o, belly_o, towards_nanjing=True)
-            if belly_o:
-                legs.append(
-                    Leg("air", gw_o, NANJING, hours, p.belly_departure_hours, p.air_cutoff_h)
-                )
-            else:
-                dep = (p.nanjing_arrival_h - hours) % 24.0
-                legs.append(Leg("air", gw_o, NANJING, hours, (dep,), p.air_cutoff_h))
-            legs.append(Leg("sort", NANJING, NANJING, p.sort_hours))
-        if gw_d != NANJING:
-            hours = self._flight_hours(gw_d, belly_d, towards_nanjing=False)
-            deps = p.belly_departure_hours if belly_d else (p.nanjing_departure_h,)
-            legs.append(Leg("air", NANJING, gw_d, hours, deps, p.air_cutoff_h))
-            if gw_d != hub_d.code:
-                legs.append(Leg("sort", gw_d, gw_d, p.sort_hours))
-                legs.append(self._road("road", units.get(gw_d), hub_d, p.trunk_kmh))
-        else:
-            legs.append(
-                self._road("road", nanjing, hub_d, p.trunk_kmh, departures=p.hub_trunk_hours)
-            )
-        return tuple(legs)
-
-    def _flight_hours(self, gateway: str, belly: bool, towards_nanjing: bool) -> float:
-        """Flight time between a gateway and Nanjing, through the route's other stop."""
-        p = self.params
-        nanjing = units.get(NANJING)
-        route = (gateway,) if belly else next(r for r in TRUNK_ROUTES if gateway in r)
-        # Inbound flights call at the stops in route order; outbound ones in reverse order,
-        # so both legs between this gateway and Nanjing cover route[index:].
-        stops = [units.get(c) for c in route[route.index(gateway) :]]
-        chain = [*stops, nanjing] if towards_nanjing else [nanjing, *reversed(stops)]
-        km = sum(_km(a, b) for a, b in itertools.pairwise(chain))
-        flights = len(chain) - 1
-        return km / p.flight_kmh + flights * p.flight_overhead_h + (flights - 1) * p.stop_ground_h
+    def _memo(self, key: tuple[str, ...], build: Callable[[], tuple[Leg, ...]]) -> tuple[Leg, ...]:
+        """A path piece built once (pieces recur across the many unit pairs of a run)."""
+        found = self._pieces.get(key)
+        if found is None:
+            found = self._pieces[key] = build()
+        return found
 
     def _build_path(self, origin: str, destination: str) -> tuple[tuple[Leg, ...], str]:
         p = self.params
         uo, ud = units.get(origin), units.get(destination)
         co, cd = self.centre_for(origin), self.centre_for(destination)
         node_o, node_d = units.get(co.code), units.get(cd.code)
-        first = (
-            self._road("collect", uo, node_o, p.local_kmh, departures=p.collection_hours),
-            Leg("sort", co.code, co.code, p.sort_hours),
+        first = self._memo(
+            ("first", origin),
+            lambda: (
+                self._road("collect", uo, node_o, p.local_kmh, departures=p.collection_hours),
+                Leg("sort", co.code, co.code, p.sort_hours),
+            ),
         )
-        last = (
-            self._road(
-                "deliver",
-                node_d,
-                ud,
-                p.local_kmh,
-                departures=p.delivery_hours,
-                cutoff_h=p.sort_hours,
+        last = self._memo(
+            ("last", destination),
+            lambda: (
+                self._road(
+                    "deliver",
+                    node_d,
+                    ud,
+                    p.local_kmh,
+                    departures=p.delivery_hours,
+                    cutoff_h=p.sort_hours,
+                ),
             ),
         )
         if co.code == cd.code:
@@ -273,44 +212,63 @@ class EmsNetwork:
         hub_o, hub_d = self.hub_for(origin), self.hub_for(destination)
         to_hub: tuple[Leg, ...] = ()
         if hub_o.code != co.code:
-            to_hub = (
-                self._road("road", node_o, hub_o, p.feeder_kmh, **dispatch),
-                Leg("sort", hub_o.code, hub_o.code, p.sort_hours),
+            to_hub = self._memo(
+                ("to_hub", co.code, hub_o.code),
+                lambda: (
+                    self._road("road", node_o, hub_o, p.feeder_kmh, **dispatch),
+                    Leg("sort", hub_o.code, hub_o.code, p.sort_hours),
+                ),
             )
         from_hub: tuple[Leg, ...] = ()
         if hub_d.code != cd.code:
             feeder = {"departures": p.hub_feeder_hours, "cutoff_h": p.sort_hours}
-            from_hub = (
-                self._road("road", hub_d, node_d, p.feeder_kmh, **feeder),
-                Leg("sort", cd.code, cd.code, p.sort_hours),
+            from_hub = self._memo(
+                ("from_hub", hub_d.code, cd.code),
+                lambda: (
+                    self._road("road", hub_d, node_d, p.feeder_kmh, **feeder),
+                    Leg("sort", cd.code, cd.code, p.sort_hours),
+                ),
             )
         if uo.province_code == ud.province_code:
             if not to_hub:  # origin centre is the hub: night dispatch straight to the centre
-                direct = self._road("road", node_o, node_d, p.feeder_kmh, **dispatch)
-                sort = Leg("sort", cd.code, cd.code, p.sort_hours)
-                return (*first, direct, sort, *last), "province"
+                direct = self._memo(
+                    ("direct", co.code, cd.code),
+                    lambda: (
+                        self._road("road", node_o, node_d, p.feeder_kmh, **dispatch),
+                        Leg("sort", cd.code, cd.code, p.sort_hours),
+                    ),
+                )
+                return first + direct + last, "province"
             return first + to_hub + from_hub + last, "province"
         if not to_hub:
-            to_hub = (
-                Leg(
-                    "sort", hub_o.code, hub_o.code, 0.0, p.centre_dispatch_hours, p.centre_cutoff_h
+            to_hub = self._memo(
+                ("hub_dispatch", hub_o.code),
+                lambda: (
+                    Leg(
+                        "sort",
+                        hub_o.code,
+                        hub_o.code,
+                        0.0,
+                        p.centre_dispatch_hours,
+                        p.centre_cutoff_h,
+                    ),
                 ),
             )
-        trunk = (
-            self._road("road", hub_o, hub_d, p.trunk_kmh, departures=p.hub_trunk_hours),
-            Leg("sort", hub_d.code, hub_d.code, p.sort_hours),
+        trunk = self._memo(
+            ("trunk", hub_o.code, hub_d.code),
+            lambda: (
+                self._road("road", hub_o, hub_d, p.trunk_kmh, departures=p.hub_trunk_hours),
+                Leg("sort", hub_d.code, hub_d.code, p.sort_hours),
+            ),
         )
         options = {"road": first + to_hub + trunk + from_hub + last}
         air = self._air_legs(uo.province_code, ud.province_code)
         if air is not None:
-            options["air"] = (
-                first
-                + to_hub
-                + air
-                + (Leg("sort", hub_d.code, hub_d.code, p.sort_hours),)
-                + from_hub
-                + last
+            hub_sort = self._memo(
+                ("hub_sort", hub_d.code),
+                lambda: (Leg("sort", hub_d.code, hub_d.code, p.sort_hours),),
             )
+            options["air"] = first + to_hub + air + hub_sort + from_hub + last
         best = min(options, key=lambda k: deterministic_arrival(options[k], 10.0))
         return options[best], best
 
@@ -394,23 +352,13 @@ class EmsNetwork:
         return TransitSummary(
             origin=f"{uo.code} {uo.name}",
             destination=f"{ud.code} {ud.name}",
-            distance_km=round(_km(uo, ud), 1),
+            distance_km=round(unit_km(uo, ud), 1),
             mean_hours=round(float(hours.mean()), 2),
             p50_hours=round(float(np.percentile(hours, 50)), 2),
             p90_hours=round(float(np.percentile(hours, 90)), 2),
             share_within_72h=round(float((hours <= 72.0).mean()), 4),
             route=mode,
         )
-
-
-def _km(a: units.AdminUnit, b: units.AdminUnit) -> float:
-    return _km_between(a.lon, a.lat, b.lon, b.lat)
-
-
-@functools.lru_cache(maxsize=1_000_000)
-def _km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Geodesic km between two points (cached: the same few legs recur in every path)."""
-    return float(geodesic_m(lon1, lat1, lon2, lat2)) / 1000.0
 
 
 @functools.cache

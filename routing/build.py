@@ -29,6 +29,7 @@ MatrixFunction = Callable[
 ]
 COST_UNITS_PER_YUAN = 10_000
 SECONDS_PER_MINUTE = 60
+MAX_REACH_KM = 300.0  # a depot serves windows within this great-circle distance
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,15 @@ def _default_matrix(
     return np.asarray(metres, dtype=np.int64), np.asarray(seconds, dtype=np.int64)
 
 
+def road_matrix(
+    lons: Sequence[float], lats: Sequence[float], matrix: MatrixFunction | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``(metres, seconds)`` between the points: ``matrix``, or the geo layer's road model."""
+    return (matrix or _default_matrix)(lons, lats)
+
+
 def validate_sites(
-    depot: DepotSite, windows: Sequence[WindowSite], max_reach_km: float = 300.0
+    depot: DepotSite, windows: Sequence[WindowSite], max_reach_km: float = MAX_REACH_KM
 ) -> None:
     """Reject impossible coordinates, a depot far outside the windows' area, bad hours."""
     for label, lon, lat in [(f"depot {depot.name}", depot.lon, depot.lat)] + [
@@ -157,7 +165,7 @@ def build_problem(
     matrices: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
     matrix: MatrixFunction | None = None,
     name: str = "pickups",
-    max_reach_km: float = 300.0,
+    max_reach_km: float = MAX_REACH_KM,
 ) -> RoutingProblem:
     """A geographic VRPTW: collect every window once between its open and close times.
 

@@ -75,32 +75,75 @@ def read_pickup_times(path: Path) -> dict[str, list[str]]:
     return {window: sorted(values) for window, values in times.items()}
 
 
-def routes_geojson(plan: PickupPlan) -> dict[str, object]:
-    """The plan's routes as a GeoJSON FeatureCollection (EPSG:4326, lon/lat)."""
-    features: list[dict[str, object]] = []
+@dataclass(frozen=True)
+class RouteLine:
+    """One van route as drawn in ``routes.geojson``: a small, picklable record.
+
+    ``coords``: (lon, lat) of depot → stops → depot (EPSG:4326); ``distance_m`` the
+    route's road metres; ``start``/``end`` clock times ``HH:MM``.
+    """
+
+    vehicle: str
+    slot: str
+    stops: tuple[str, ...]
+    coords: tuple[tuple[float, float], ...]
+    distance_m: int
+    duration_s: int
+    start: str
+    end: str
+    parcels_per_day: int
+
+
+def route_lines(plan: PickupPlan, label: str = "") -> list[RouteLine]:
+    """The plan's routes, van labels prefixed with ``label`` (e.g. ``"510100-"``)."""
+    lines: list[RouteLine] = []
     for sr, labels in zip(plan.slots, plan.vans, strict=True):
         problem = sr.problem
         depot = (problem.depot.x, problem.depot.y)
         for route, van in zip(sr.result.routes, labels, strict=True):
             coords = [depot, *((problem.stops[s].x, problem.stops[s].y) for s in route.stops)]
             coords.append(depot)
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]},
-                    "properties": {
-                        "vehicle": van,
-                        "slot": sr.slot.name,
-                        "stops": [problem.stops[s].id for s in route.stops],
-                        "distance_km": round(route.distance / 1000.0, 3),
-                        "duration_h": round(route.duration / 3600.0, 3),
-                        "start": clock(route.start / SECONDS_PER_MINUTE),
-                        "end": clock(route.end / SECONDS_PER_MINUTE),
-                        "parcels_per_day": route.load,
-                    },
-                }
+            lines.append(
+                RouteLine(
+                    vehicle=label + van,
+                    slot=sr.slot.name,
+                    stops=tuple(problem.stops[s].id for s in route.stops),
+                    coords=tuple(coords),
+                    distance_m=route.distance,
+                    duration_s=route.duration,
+                    start=clock(route.start / SECONDS_PER_MINUTE),
+                    end=clock(route.end / SECONDS_PER_MINUTE),
+                    parcels_per_day=route.load,
+                )
             )
+    return lines
+
+
+def lines_geojson(lines: Sequence[RouteLine]) -> dict[str, object]:
+    """Routes as a GeoJSON FeatureCollection (EPSG:4326, lon/lat)."""
+    features: list[dict[str, object]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [list(c) for c in line.coords]},
+            "properties": {
+                "vehicle": line.vehicle,
+                "slot": line.slot,
+                "stops": list(line.stops),
+                "distance_km": round(line.distance_m / 1000.0, 3),
+                "duration_h": round(line.duration_s / 3600.0, 3),
+                "start": line.start,
+                "end": line.end,
+                "parcels_per_day": line.parcels_per_day,
+            },
+        }
+        for line in lines
+    ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def routes_geojson(plan: PickupPlan) -> dict[str, object]:
+    """The plan's routes as a GeoJSON FeatureCollection (EPSG:4326, lon/lat)."""
+    return lines_geojson(route_lines(plan))
 
 
 def tradeoff_rows(plans: Sequence[PickupPlan]) -> list[TradeoffRow]:

@@ -25,6 +25,8 @@ def _stopping(stop: StoppingCriterion) -> pyvrp.stop.StoppingCriterion:
         criteria.append(pyvrp.stop.MaxRuntime(stop.seconds))
     if stop.iterations is not None:
         criteria.append(pyvrp.stop.MaxIterations(stop.iterations))
+    if stop.no_improvement is not None:
+        criteria.append(pyvrp.stop.NoImprovement(stop.no_improvement))
     if len(criteria) == 1:
         return criteria[0]
     return pyvrp.stop.MultipleCriteria(criteria)

@@ -20,10 +20,13 @@ class StoppingCriterion:
         seconds: wall-clock budget (None: no time limit).
         iterations: deterministic budget: PyVRP search iterations, or OR-Tools solutions
             found by local search (None: no such limit).
+        no_improvement: PyVRP also stops after this many iterations without a better
+            solution (deterministic; OR-Tools ignores it; None: no such stop).
     """
 
     seconds: float | None = None
     iterations: int | None = None
+    no_improvement: int | None = None
 
     def __post_init__(self) -> None:
         if self.seconds is None and self.iterations is None:
@@ -32,6 +35,10 @@ class StoppingCriterion:
             raise InputError(f"seconds must be > 0, got {self.seconds}", field="seconds")
         if self.iterations is not None and self.iterations < 1:
             raise InputError(f"iterations must be >= 1, got {self.iterations}", field="iterations")
+        if self.no_improvement is not None and self.no_improvement < 1:
+            raise InputError(
+                f"no_improvement must be >= 1, got {self.no_improvement}", field="no_improvement"
+            )
 
     @property
     def deterministic(self) -> bool:
@@ -43,6 +50,7 @@ class StoppingCriterion:
         return StoppingCriterion(
             seconds=None if self.seconds is None else self.seconds / parts,
             iterations=None if self.iterations is None else max(1, self.iterations // parts),
+            no_improvement=self.no_improvement,
         )
 
 

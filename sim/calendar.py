@@ -126,13 +126,23 @@ class WorkCalendar:
 
     def add_working_days(self, day_index: int, working_days: int) -> int:
         """Index of the working day ``working_days`` working days after ``day_index``."""
-        day = day_index
-        remaining = working_days
-        while remaining > 0:
-            day += 1
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        if working_days <= 0:
+            return day_index
+        if day_index < 0:  # before the start: no lookups there
+            day, remaining = day_index, working_days
+            while remaining > 0:
+                day += 1
+                remaining -= self.is_working_day(day)
+            return day
+        # the first day after ``day_index`` whose running count reaches the target
+        span = 2 * working_days + 31
+        while True:
+            cumulative = self._extend(day_index + span)[1]
+            target = cumulative[day_index] + working_days
+            found = bisect.bisect_left(cumulative, target, lo=day_index + 1)
+            if found < len(cumulative):
+                return found
+            span *= 2
 
     def working_flags(self, days: int) -> np.ndarray:
         """Boolean array: is day ``0..days-1`` a working day."""

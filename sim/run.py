@@ -28,6 +28,7 @@ from sim.scenarios.schema import Scenario, Window
 from sim.seeds import fresh_seed, replication_seed
 from sim.stats import nanmean, t_halfwidth
 from sim.summary import summarise
+from tongban.kernel.collector import fewer_collections
 from tongban.kernel.hours import MINUTES_PER_DAY, OpeningHours
 
 __all__ = ["Progress", "WindowCheck", "replication_seed", "simulate", "simulate_window"]
@@ -57,7 +58,9 @@ def simulate(
     results = []
     for index, child in enumerate(children):
         trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
-        results.append(run_replication(compiled, index, child, trace_path=trace_path, homes=homes))
+        with fewer_collections():
+            result = run_replication(compiled, index, child, trace_path=trace_path, homes=homes)
+        results.append(result)
         if progress is not None:
             progress(index + 1, reps)
     finished = datetime.now(UTC).isoformat(timespec="seconds")

@@ -2,8 +2,9 @@
 
 from api.models.keys import ApiKey
 from api.models.routing_jobs import RoutingJobRecord
-from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord
+from api.models.runs import ReplicationRecord, ResultTableRecord, RunRecord, RunReportRecord
 from api.models.scenarios import ScenarioRecord
+from api.models.sweeps import SweepRecord, SweepReplicationRecord
 
 __all__ = [
     "ApiKey",
@@ -11,5 +12,8 @@ __all__ = [
     "ResultTableRecord",
     "RoutingJobRecord",
     "RunRecord",
+    "RunReportRecord",
     "ScenarioRecord",
+    "SweepRecord",
+    "SweepReplicationRecord",
 ]

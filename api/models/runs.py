@@ -1,4 +1,4 @@
-"""Runs of a stored scenario, their replications (one row each) and result tables."""
+"""Runs of a stored scenario, their replications (one row each), result tables and report page."""
 
 from __future__ import annotations
 
@@ -85,6 +85,19 @@ class ResultTableRecord(SQLModel, table=True):
     name: str = Field(max_length=100)
     columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
     rows: list[list[Any]] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RunReportRecord(SQLModel, table=True):
+    """A succeeded run's ``report.html`` (UTF-8), rendered once: by the worker as the run
+    finishes, or on the first request for a run finished before pages were stored."""
+
+    __tablename__ = "run_reports"
+
+    run_id: int = Field(foreign_key="runs.id", primary_key=True)
+    html: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class StageProgress(BaseModel):

@@ -3,15 +3,19 @@
 Server-rendered (Jinja2, ``api/templates/``) with a little inline JavaScript that calls the
 API itself (``X-API-Key`` from the page's key field, kept in ``sessionStorage``). The page
 and its assets load without a key and fetch nothing from outside the service; the report
-(charts, tables, map) is ``GET /runs/{id}/report.html``, shown in a sandboxed frame.
+(charts, tables, map) is ``GET /runs/{id}/report.html``, shown in a sandboxed frame. The
+shipped scenarios are files of the installed package: read once per process.
 """
 
 from __future__ import annotations
 
+import functools
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -50,22 +54,33 @@ class Shipped:
     description: str
 
 
-def _shipped_file(name: str) -> Path:
-    if name not in shipped_names():  # only shipped files, never a path
-        raise HTTPException(
-            404, f"no shipped scenario {name!r}; shipped: {', '.join(shipped_names())}"
-        )
-    return Path(str(resources.files(SCENARIO_PACKAGE) / f"{name}.toml"))
+@functools.cache
+def _shipped_texts() -> Mapping[str, str]:
+    """Every shipped scenario's TOML text by name (files of the installed package: read once
+    per process)."""
+    folder = resources.files(SCENARIO_PACKAGE)
+    texts = {
+        name: Path(str(folder / f"{name}.toml")).read_text("utf-8-sig") for name in shipped_names()
+    }
+    return MappingProxyType(texts)
 
 
-def shipped_scenarios() -> list[Shipped]:
-    """Every shipped scenario with its ``name`` and ``description`` keys."""
+def _shipped_text(name: str) -> str:
+    texts = _shipped_texts()
+    if name not in texts:  # only shipped files, never a path
+        raise HTTPException(404, f"no shipped scenario {name!r}; shipped: {', '.join(texts)}")
+    return texts[name]
+
+
+@functools.cache
+def shipped_scenarios() -> tuple[Shipped, ...]:
+    """Every shipped scenario with its ``name`` and ``description`` keys (parsed once)."""
     listed = []
-    for name in shipped_names():
-        data = tomllib.loads(_shipped_file(name).read_text("utf-8-sig"))
+    for name, text in _shipped_texts().items():
+        data = tomllib.loads(text)
         title = str(data.get("name", name))
         listed.append(Shipped(name, title, str(data.get("description", ""))))
-    return listed
+    return tuple(listed)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -83,7 +98,7 @@ def planner_page(request: Request, settings: SettingsDep) -> Response:
 @router.get("/planner/scenarios/{name}")
 def shipped_scenario(name: Annotated[str, PathParam(max_length=100)]) -> Response:
     """A shipped scenario's TOML text (the page loads it into its editor)."""
-    text = _shipped_file(name).read_text("utf-8-sig")
+    text = _shipped_text(name)
     return Response(text, media_type="application/toml; charset=utf-8")
 
 

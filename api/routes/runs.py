@@ -11,9 +11,9 @@ from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Resp
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
@@ -27,11 +27,13 @@ from api.models.runs import (
     RunCreate,
     RunPublic,
     RunRecord,
+    RunReportRecord,
     RunStatus,
 )
+from api.quota import check_quota
 from api.result_cache import ResultCache
 from api.routes.scenarios import load as load_scenario
-from api.run_report import render_run_report
+from api.run_report import report_on_demand
 from sim.scenarios.budget import check_run_size
 from sim.scenarios.loader import parse_scenario
 from tongban.kernel.errors import InputError
@@ -40,15 +42,28 @@ from tongban.kernel.tables import report_cell, safe_cell
 router = APIRouter(tags=["runs"], responses=problem_responses(401, 403, 422))
 
 
-def public(session: Session, run: RunRecord) -> RunPublic:
-    """The run as the API shows it (with the names of its result tables)."""
-    names = session.exec(
-        select(ResultTableRecord.name)
-        .where(ResultTableRecord.run_id == run.id)
-        .order_by(col(ResultTableRecord.name))
-    ).all()
+def table_names(session: Session, run_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the runs' result tables (sorted), in one query: run id → names."""
+    names: dict[int, list[str]] = {run_id: [] for run_id in run_ids}
+    if run_ids:
+        query = (
+            select(ResultTableRecord.run_id, ResultTableRecord.name)
+            .where(col(ResultTableRecord.run_id).in_(run_ids))
+            .order_by(col(ResultTableRecord.run_id), col(ResultTableRecord.name))
+        )
+        for run_id, name in session.exec(query):
+            names[run_id].append(name)
+    return names
+
+
+def public(session: Session, run: RunRecord, tables: list[str] | None = None) -> RunPublic:
+    """The run as the API shows it, with the names of its result tables (``tables``: known
+    already, as :func:`list_runs` loads them for every run at once)."""
+    assert run.id is not None
+    if tables is None:
+        tables = table_names(session, [run.id])[run.id]
     return RunPublic(
-        id=run.id or 0,
+        id=run.id,
         scenario_id=run.scenario_id,
         scenario_version=run.scenario_version,
         seed=run.seed,
@@ -56,7 +71,7 @@ def public(session: Session, run: RunRecord) -> RunPublic:
         status=RunStatus(run.status),
         progress=run.progress,
         error=run.error,
-        tables=list(names),
+        tables=tables,
         summary=run.summary,
         created_at=run.created_at,
         started_at=run.started_at,
@@ -112,21 +127,7 @@ def submit(
             return _replay(
                 session, existing, scenario_id, replications, seed, settings.retry_after_seconds
             )
-    active = session.exec(
-        select(func.count())
-        .select_from(RunRecord)
-        .where(
-            RunRecord.owner_key_id == key.id,
-            col(RunRecord.status).in_(ACTIVE),
-        )
-    ).one()
-    if active >= settings.max_active_runs_per_key:
-        raise HTTPException(
-            429,
-            f"this key already has {active} queued or running runs (limit "
-            f"{settings.max_active_runs_per_key}); retry when one finishes",
-            headers={"Retry-After": str(settings.retry_after_seconds)},
-        )
+    check_quota(session, key.id, settings)
     run = RunRecord(
         scenario_id=scenario_id,
         scenario_version=scenario.version,
@@ -175,6 +176,10 @@ def _replay(
     return _accepted(session, run, retry)
 
 
+#: Columns of a run that a list does not show: not read, and never loaded one run at a time.
+LIST_SKIPS = ("scenario_body", "routes")
+
+
 @router.get("/runs", response_model=list[RunPublic])
 def list_runs(
     session: SessionDep,
@@ -182,10 +187,16 @@ def list_runs(
     scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[RunPublic]:
     """Runs, newest first (optionally of one scenario)."""
-    query = select(RunRecord).order_by(col(RunRecord.id).desc())
+    query = (
+        select(RunRecord)
+        .options(*(defer(getattr(RunRecord, name), raiseload=True) for name in LIST_SKIPS))
+        .order_by(col(RunRecord.id).desc())
+    )
     if scenario_id is not None:
         query = query.where(RunRecord.scenario_id == scenario_id)
-    return [public(session, run) for run in session.exec(query.limit(200))]
+    runs = list(session.exec(query.limit(200)))
+    names = table_names(session, [run.id for run in runs if run.id is not None])
+    return [public(session, run, names[run.id or 0]) for run in runs]
 
 
 @router.get("/runs/{run_id}", response_model=RunPublic, responses=problem_responses(404))
@@ -328,16 +339,16 @@ REPORT_HEADERS = {
 )
 async def report_page(run_id: Id, request: Request, _key: Reader) -> Response:
     """The run's ``report.html``: what was run, the charts, the tables and the map."""
-    engine = request.app.state.engine
-    cache: ResultCache = request.app.state.report_cache  # a succeeded run's page never changes
-    rendered = cache.get((run_id, "report", "html"))
-    if rendered is None:
+    page = await run_in_threadpool(report_bytes, request.app.state.engine, run_id)
+    return Response(page, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
 
-        def render() -> bytes:
-            with Session(engine, expire_on_commit=False) as session:
-                run = _finished_run(session, run_id)
-            return render_run_report(engine, run)
 
-        rendered = (await run_in_threadpool(render), "text/html; charset=utf-8")
-        cache.put((run_id, "report", "html"), rendered)
-    return Response(rendered[0], media_type=rendered[1], headers=REPORT_HEADERS)
+def report_bytes(engine: Engine, run_id: int) -> bytes:
+    """A succeeded run's stored page (404/409 otherwise); a run finished before pages were
+    stored has its page rendered and stored now (blocking: call it in a thread)."""
+    with Session(engine, expire_on_commit=False) as session:
+        run = _finished_run(session, run_id)
+        stored = session.get(RunReportRecord, run_id)
+        if stored is not None:
+            return stored.html
+    return report_on_demand(engine, run)

@@ -11,6 +11,7 @@ from api.models.common import problem_responses, utcnow
 from api.models.keys import ApiKey
 from api.models.runs import RunRecord
 from api.models.scenarios import ScenarioPublic, ScenarioRecord, ScenarioSummary
+from api.models.sweeps import SweepRecord
 from api.scenario_input import SCENARIO_BODY_DOC, read_scenario
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=problem_responses(401, 403))
@@ -96,15 +97,20 @@ async def replace(
     responses=problem_responses(404, 409, 422),
 )
 def delete(scenario_id: Id, session: SessionDep, key: Planner) -> Response:
-    """Delete a scenario that has no runs."""
+    """Delete a scenario that has no runs or sweeps."""
     record = load(session, scenario_id)
     check_owner(record, key)
-    runs = session.exec(
-        select(func.count()).select_from(RunRecord).where(RunRecord.scenario_id == scenario_id)
-    ).one()
-    if runs:
+    runs, sweeps = (
+        session.exec(
+            select(func.count()).select_from(model).where(col(model.scenario_id) == scenario_id)
+        ).one()
+        for model in (RunRecord, SweepRecord)
+    )
+    if runs or sweeps:
         raise HTTPException(
-            409, f"scenario {scenario_id} has {runs} runs; their results refer to it"
+            409,
+            f"scenario {scenario_id} has {runs} runs and {sweeps} sweeps; "
+            "their results refer to it",
         )
     session.delete(record)
     session.commit()

@@ -72,7 +72,7 @@ def expand(data: dict[str, Any], source: str) -> dict[str, Any]:
         first = exc.errors()[0]
         path = ".".join(str(p) for p in ("national", *first["loc"]))
         raise InputError(f"invalid scenario {source}: {path}: {first['msg']}", field=path) from None
-    halls = _unit_halls(spec) + _file_halls(spec)
+    halls = _share_county_demand(_unit_halls(spec), _file_halls(spec))
     if not halls:
         raise InputError(
             f"invalid scenario {source}: national: no halls in scope (levels {spec.levels}, "
@@ -114,8 +114,31 @@ def _unit_halls(spec: NationalSpec) -> list[dict[str, Any]]:
     return halls
 
 
+def _share_county_demand(
+    unit_halls: list[dict[str, Any]], file_halls: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The county's county-level demand split equally between its county hall (when the
+    county level is generated) and the hall file's halls in that county, so a hall file
+    adds places to go, never cases. Assumption: an equal split — no published share of
+    cases handled at street/township halls versus the county hall was found."""
+    file_count: dict[str, int] = {}
+    for hall in file_halls:
+        file_count[hall["code"]] = file_count.get(hall["code"], 0) + 1
+    county_halls = {h["code"] for h in unit_halls if h["level"] == "county"}
+    out = []
+    for hall in unit_halls:
+        if hall["level"] == "county" and hall["code"] in file_count:
+            hall = {**hall, "per_day": hall["per_day"] / (file_count[hall["code"]] + 1)}
+        out.append(hall)
+    for hall in file_halls:
+        places = file_count[hall["code"]] + (hall["code"] in county_halls)
+        out.append({**hall, "per_day": hall["per_day"] * file_count[hall["code"]] / places})
+    return out
+
+
 def _file_halls(spec: NationalSpec) -> list[dict[str, Any]]:
-    """Halls of the hall file: each takes an equal part of its county's county-level demand."""
+    """Halls of the hall file: each takes an equal part of its county's county-level demand
+    (shared with the county hall by :func:`_share_county_demand`)."""
     if spec.halls_file is None:
         return []
     from geo import population, units

@@ -11,10 +11,11 @@ target utilisation))`` reviewers (at least one):
 * a matter reviewed where it was accepted (``local``/``any`` with reviewer minutes) loads
   the office deciding at its handling level for the hall's unit;
 * a matter decided by the home office loads the home offices at its handling level (a
-  county-level matter: the prefecture's, as homes are drawn by prefecture). Assumption: the
-  homes of applicants nationwide are spread over those offices in proportion to their
-  population (the gravity model's distance decay is ignored for sizing; it concentrates
-  homes near busy halls, so offices there run hotter than sized);
+  county-level matter: the prefecture's, as homes are drawn by prefecture) **in the other
+  provinces** (the gravity model draws homes from other provinces only: 跨省通办).
+  Assumption: a hall's applicants' homes are spread over those offices in proportion to
+  their population (the gravity model's distance decay is ignored for sizing; it
+  concentrates homes near busy halls, so offices there run hotter than sized);
 * reviewer minutes per case are the profile's ``office_minutes`` × (1 + the scenario's
   default supplement share where a 补正 can happen).
 """
@@ -61,7 +62,8 @@ def expected_reviewer_minutes(
         if p.office_minutes > 0 and not p.same_day and p.decided_by != "window"
     }
     load: dict[str, float] = defaultdict(float)
-    home_pool: dict[str, float] = defaultdict(float)  # minutes per day by home-office level
+    # minutes per day by (home-office level, the hall's province: homes are elsewhere)
+    home_pool: dict[tuple[str, str], float] = defaultdict(float)
     shares: dict[str, dict[str, float]] = {}  # hall level → matter → share of its demand
     for level in ("county", "prefecture", "province"):
         weights = {m: profiles[m].demand_weight.at(level) for m in profiles}
@@ -73,12 +75,13 @@ def expected_reviewer_minutes(
             per_day = hall["per_day"] * share[matter] * minutes
             handling = catalog[matter].handling_level
             if profiles[matter].decided_by == "home":
-                home_pool[_home_level(handling)] += per_day
+                home_pool[_home_level(handling), str(hall["code"])[:2]] += per_day
             else:
                 load[office_code(hall["code"], handling)] += per_day
-    for level, minutes in home_pool.items():
+    for (level, province), minutes in home_pool.items():
         people = population.unit_population(level)
-        for code, share in (people / people.sum()).items():
+        elsewhere = people[[not str(code).startswith(province) for code in people.index]]
+        for code, share in (elsewhere / elsewhere.sum()).items():
             load[str(code)] += minutes * float(share)
     return dict(load)
 

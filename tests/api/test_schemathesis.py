@@ -3,8 +3,8 @@ schema-valid and schema-violating requests (positive and negative generation), n
 anywhere, and every response conforms to its documented status, headers and schema.
 
 The server is uvicorn on 127.0.0.1 (a thread of the test process) with work queued but not
-executed (``dispatch=False``) and small limits, so generated runs, jobs and staffing
-requests stay cheap.
+executed (``dispatch=False``) and small limits, so generated runs, sweeps, jobs and staffing
+requests stay cheap (a sweep's points are all parsed at submission: at most 3 here).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             max_staffing_replications=20,
             max_staffing_arrivals=100,
             max_routing_stops=20,
+            max_sweep_points=3,
         )
     )
     port = free_port()
@@ -68,7 +69,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     base = f"http://127.0.0.1:{port}"
     import httpx
 
-    httpx.post(f"{base}/scenarios", json=MMC_SMALL, headers={"X-API-Key": keys["planner"]})
+    planner = {"X-API-Key": keys["planner"]}
+    httpx.post(f"{base}/scenarios", json=MMC_SMALL, headers=planner)
+    grid = [{"path": "windows.W1.clerks", "values": [2, 3]}]
+    sweep = httpx.post(f"{base}/sweeps", json={"scenario_id": 1, "settings": grid}, headers=planner)
+    assert sweep.status_code == 202, sweep.text  # /sweeps/1 exists (queued)
     yield base, keys
     server.should_exit = True
     thread.join(timeout=10)
@@ -108,5 +113,5 @@ def test_api_conforms_and_never_fails(live_server: tuple[str, dict[str, str]]) -
             check()
         except Exception as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {exc}")
-    assert operations >= 15
+    assert operations >= 20  # the sweeps' five operations among them
     assert not failures, "\n\n".join(failures)

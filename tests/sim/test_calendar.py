@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import numpy as np
 import pytest
 
 from sim.calendar import Timetable, WorkCalendar
@@ -122,3 +123,22 @@ def test_open_minutes_between_clips_to_the_span() -> None:
     # 2025-03-08 and 09 are a weekend: day 5 and 6 closed on the working-day calendar
     workdays = Timetable(WorkCalendar("cn-workdays", date(2025, 3, 3)), hours)
     assert workdays.open_minutes_between(0.0, 7 * 1440.0) == 5 * 390.0
+
+
+@pytest.mark.parametrize("kind", ["cn-workdays", "always"])
+def test_add_working_days_equals_counting_day_by_day(kind: str) -> None:
+    """The bisect on running counts gives the day a day-by-day count reaches."""
+    calendar = WorkCalendar(kind, date(2025, 9, 1))  # type: ignore[arg-type]
+    reference = WorkCalendar(kind, date(2025, 9, 1))  # type: ignore[arg-type]
+
+    def counted(day: int, working_days: int) -> int:
+        while working_days > 0:
+            day += 1
+            working_days -= reference.is_working_day(day)
+        return day
+
+    rng = np.random.default_rng(7)
+    for day, working_days in zip(
+        rng.integers(-40, 700, 3000).tolist(), rng.integers(0, 90, 3000).tolist(), strict=True
+    ):
+        assert calendar.add_working_days(day, working_days) == counted(day, working_days)

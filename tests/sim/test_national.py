@@ -62,7 +62,16 @@ def test_hall_file_adds_township_halls(tmp_path: Path) -> None:
     ids = [w.id for w in scenario.windows]
     assert "t1" in ids and "t2" in ids
     rates = {d.window: d.per_day for d in scenario.demand}
-    assert rates["t1"] == rates["t2"] > 0
+    assert rates["t1"] == rates["t2"]
+    assert (rates["t1"] or 0) > 0
+    # the hall file adds places to go, not cases: 和平区's county-level demand is split
+    # equally between its county hall and the two street halls
+    plain = {d.window: d.per_day for d in parse_scenario(region_data()).demand}
+    assert rates["hall-120101"] == pytest.approx(rates["t1"])
+    assert sum(rates[w] or 0 for w in ("hall-120101", "t1", "t2")) == pytest.approx(
+        plain["hall-120101"] or 0
+    )
+    assert sum(r or 0 for r in rates.values()) == pytest.approx(sum(r or 0 for r in plain.values()))
 
 
 @pytest.mark.parametrize(

@@ -47,3 +47,25 @@ def test_auto_gives_the_busier_offices_more_reviewers() -> None:
     by_code = {o.code: o.reviewers for o in auto.offices}
     assert min(by_code.values()) >= 1
     assert by_code["120000"] > max(r for c, r in by_code.items() if c != "120000")
+
+
+def test_home_decided_minutes_load_only_other_provinces() -> None:
+    """Applicants at a Tianjin hall come from other provinces (跨省): home-decided minutes
+    never load a Tianjin office; Tianjin's offices carry exactly the matters decided where
+    they were accepted."""
+    halls = _unit_halls(NationalSpec(provinces=["12"]))
+    load = expected_reviewer_minutes(halls)
+    profiles = load_profiles()
+    expected_local = 0.0
+    for hall in halls:
+        weights = {m: p.demand_weight.at(hall["level"]) for m, p in profiles.items()}
+        for matter, p in profiles.items():
+            if p.office_minutes > 0 and not p.same_day and p.decided_by not in ("window", "home"):
+                minutes = p.office_minutes * (1.05 if p.supplement_possible else 1.0)
+                expected_local += (
+                    hall["per_day"] * weights[matter] / sum(weights.values()) * minutes
+                )
+    local = sum(v for c, v in load.items() if c.startswith("12"))
+    elsewhere = sum(v for c, v in load.items() if not c.startswith("12"))
+    assert local == pytest.approx(expected_local, rel=1e-9)
+    assert elsewhere > 0

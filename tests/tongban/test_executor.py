@@ -1,29 +1,37 @@
 """Executors: the same seed gives the same replications inline, on processes and on Dask;
-a model error is raised (never retried); a worker killed mid-run loses nothing."""
+a model error is raised (never retried); a worker killed mid-run or mid-sweep loses
+nothing; a sweep's task gets only its own point."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from sim.scenarios.loader import parse_scenario
+from sim.scenarios.overrides import parse_setting
+from tests.tongban.executor_tasks import Unreadable, kill_once, part_and_key
 from tongban import pipeline
 from tongban.kernel.errors import InputError
-from tongban.pipeline.executor import (
-    DaskExecutor,
-    InlineExecutor,
-    ProcessExecutor,
-    make_executor,
-)
+from tongban.pipeline.backends import DaskExecutor, ProcessExecutor
+from tongban.pipeline.executor import Executor, InlineExecutor, make_executor
 from tongban.pipeline.stages import PreparedRun, replication_task, simulation_only
+from tongban.pipeline.sweep import (
+    SweepPoint,
+    plan_points_from,
+    run_sweep,
+    sweep_csv_text,
+    sweep_rows,
+)
 
 pytestmark = pytest.mark.xdist_group("executor")
 
@@ -152,3 +160,78 @@ def test_bad_choices_name_the_option() -> None:
     with pytest.raises(InputError, match="scheduler must be an address"):
         make_executor("dask", 1, "localhost")
     assert isinstance(make_executor(None, 1), InlineExecutor)
+
+
+# -- sweeps: each task gets only its point; a worker killed mid-sweep changes nothing -------
+
+SWEEP_BASE = {**TINY, "days": 3, "replications": 2}
+SWEEP_SETTINGS = [parse_setting("windows.W1.clerks=3,4,5")]  # 3 points × 2 replications
+
+
+class KillingOnce(Executor):
+    """Another executor whose worker dies (SIGKILL) on picking up the sweep task ``at``."""
+
+    def __init__(self, inner: Executor, marker: Path, at: tuple[int, int]) -> None:
+        self.inner, self.marker, self.at = inner, marker, at
+
+    def map(
+        self, fn: Any, shared: Any, keys: Any, on_done: Any = None, on_result: Any = None
+    ) -> Any:
+        raise AssertionError("a sweep maps its points as parts")
+
+    def map_parts(
+        self, fn: Any, parts: Any, keys: Any, on_done: Any = None, on_result: Any = None
+    ) -> Any:
+        killing = functools.partial(kill_once, fn, str(self.marker), self.at)
+        return self.inner.map_parts(killing, parts, keys, on_done, on_result)
+
+
+@pytest.fixture(scope="module")
+def sweep_points() -> list[SweepPoint]:
+    return plan_points_from(SWEEP_BASE, SWEEP_SETTINGS, "tiny")
+
+
+@pytest.fixture(scope="module")
+def inline_sweep(sweep_points: list[SweepPoint]) -> Any:
+    results = run_sweep(sweep_points, pipeline.RunOptions(), stages=False)
+    return sweep_rows(sweep_points, results)
+
+
+def _assert_killed_and_equal(
+    executor: Executor, points: list[SweepPoint], expected: Any, marker: Path
+) -> None:
+    results = run_sweep(points, pipeline.RunOptions(), executor, stages=False)
+    assert marker.exists(), "no worker was killed"
+    assert int(marker.read_text()) != os.getpid()  # a worker died, not this process
+    rows = sweep_rows(points, results)
+    assert canonical(rows) == canonical(expected)
+    assert sweep_csv_text(rows) == sweep_csv_text(expected)
+
+
+def test_process_worker_killed_mid_sweep_changes_nothing(
+    sweep_points: list[SweepPoint],
+    inline_sweep: Any,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    marker = tmp_path / "killed"
+    with ProcessExecutor(2) as processes:
+        _assert_killed_and_equal(
+            KillingOnce(processes, marker, (1, 0)), sweep_points, inline_sweep, marker
+        )
+    assert "a worker process died" in caplog.text  # the pool broke and was started afresh
+
+
+def test_dask_worker_killed_mid_sweep_changes_nothing(
+    sweep_points: list[SweepPoint], inline_sweep: Any, dask: DaskExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed"
+    _assert_killed_and_equal(KillingOnce(dask, marker, (1, 0)), sweep_points, inline_sweep, marker)
+
+
+def test_process_workers_read_only_the_parts_their_tasks_use() -> None:
+    parts = ["a", Unreadable(), "c"]
+    keys = [(0, 0), (2, 1), (0, 2), (2, 3)]
+    with ProcessExecutor(2) as processes:
+        results = processes.map_parts(part_and_key, parts, keys)
+    assert results == [("a", 0), ("c", 1), ("a", 2), ("c", 3)]

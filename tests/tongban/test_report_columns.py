@@ -2,7 +2,8 @@
 
 A fresh report of the small golden scenario is read whole: each CSV header, the keys of
 ``summary.json`` and the properties of ``routes.geojson`` must match the dictionary, and a
-column name may have only one row (one meaning) in it.
+column name may have only one row (one meaning) in it. So is the folder of a province
+routing run (``tongban route --province``: ``centres.csv``, ``branches.csv`` …).
 """
 
 from __future__ import annotations
@@ -43,10 +44,36 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def province_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("columns") / "province"
+    args = ["route", "--province", "64", "--out", str(out), "--iterations", "100"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "branches.csv").read_text("utf-8").count("\n") > 1  # a branch row at least
+    return out
+
+
 def test_every_csv_column_is_documented_once_for_its_file(report: Path) -> None:
-    dictionary = _dictionary()
     files = sorted(report.glob("*.csv"))
     assert len(files) >= 12
+    _check_documented(files)
+
+
+def test_province_route_columns_are_documented(province_report: Path) -> None:
+    files = sorted(province_report.glob("*.csv"))
+    assert {p.stem for p in files} >= {"centres", "branches", "pickups", "tradeoff", "unserved"}
+    _check_documented(files)
+    routes = json.loads((province_report / "routes.geojson").read_text("utf-8"))
+    section = DOC.read_text("utf-8").split("## `routes.geojson`", 1)[1]
+    documented = set(re.findall(r"`([a-z_0-9]+)`", section))
+    assert routes["features"]
+    for feature in routes["features"]:
+        assert set(feature["properties"]) <= documented
+
+
+def _check_documented(files: list[Path]) -> None:
+    dictionary = _dictionary()
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))

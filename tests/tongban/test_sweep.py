@@ -98,3 +98,23 @@ def test_sweep_csv_text_cells_are_never_formulas(tmp_path: Path) -> None:
     out = write_sweep_csv([{"windows.W1.name": "=HYPERLINK(1)", "wait_mean_min": 1.5}], tmp_path)
     assert out.read_text("utf-8").splitlines()[1] == "'=HYPERLINK(1),1.5"
     assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]  # no scratch file left
+
+
+def test_each_point_is_parsed_once_and_errors_carry_their_position(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tongban.pipeline import sweep
+
+    parses: list[str] = []
+    parse = sweep.parse_scenario
+
+    def counted(data: dict[str, object], source: str) -> object:
+        parses.append(source)
+        return parse(data, source)
+
+    monkeypatch.setattr(sweep, "parse_scenario", counted)
+    plan_points("mmc", [parse_setting("windows.W1.clerks=9,10"), parse_setting("days=8,9")])
+    assert len(parses) == 4  # one per point (each value alone was parsed too, before)
+    with pytest.raises(sweep.SettingInvalid, match=r"days=0") as refused:
+        plan_points("mmc", [parse_setting("windows.W1.clerks=9,10"), parse_setting("days=8,0")])
+    assert (refused.value.setting, refused.value.value) == (1, 1)

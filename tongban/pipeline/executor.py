@@ -5,7 +5,11 @@ A task is ``fn(shared, key)``: ``fn`` a module-level function (picklable by refe
 small value naming the task (a replication index, a sweep point and replication). Tasks
 return small results (summary objects and arrays, never per-case lists); results come back
 in key order whatever order the tasks finish in, so a seed gives the same answer on every
-backend.
+backend. A task that needs one of several large inputs (a sweep's points) goes through
+:meth:`Executor.map_parts`: each worker then receives only the parts its tasks use.
+
+The backends with worker processes (a local pool, Dask) are in
+:mod:`tongban.pipeline.backends`; :func:`make_executor` picks one.
 
 Failures: an exception raised by a task (a model error) is never retried — it ends the
 map and is raised again here. An infrastructure failure (a worker process that dies) loses
@@ -17,22 +21,14 @@ lost copy is recomputed. Tasks depend only on their key, so a rerun returns the 
 
 from __future__ import annotations
 
-import importlib
-import logging
 import os
-import pickle
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from tongban.kernel.errors import InputError
-
-logger = logging.getLogger(__name__)
 
 S = TypeVar("S")
 K = TypeVar("K")
@@ -74,6 +70,21 @@ class Executor(ABC):
         an exception it raises ends the map (e.g. a cancelled run).
         """
 
+    def map_parts(
+        self,
+        fn: Callable[[S, tuple[int, K]], R],
+        parts: Sequence[S],
+        keys: Sequence[tuple[int, K]],
+        on_done: OnDone | None = None,
+        on_result: Callable[[int, R], None] | None = None,
+    ) -> list[R]:
+        """Results of ``fn(parts[key[0]], key)`` in the order of ``keys``.
+
+        Each task receives only the part its key names (e.g. one sweep point's prepared
+        run), not all of them; here (inline) the parts are simply shared.
+        """
+        return self.map(_call_part, (fn, tuple(parts)), keys, on_done, on_result)
+
     def close(self) -> None:  # noqa: B027 - a no-op for backends without workers
         """Release workers (a no-op for backends without any)."""
 
@@ -110,176 +121,9 @@ class InlineExecutor(Executor):
         return results
 
 
-def _notify(
-    callbacks: tuple[OnDone | None, Callable[[int, R], None] | None],
-    position: int,
-    result: R,
-    done: int,
-    total: int,
-) -> None:
-    on_done, on_result = callbacks
-    if on_result is not None:
-        on_result(position, result)
-    if on_done is not None:
-        on_done(done, total)
-
-
-# -- local processes ----------------------------------------------------------------------
-
-_WORKER_SHARED: dict[str, Any] = {}
-
-
-def _install(blob: bytes) -> None:
-    """Process-pool initializer: unpickle the shared input once per worker."""
-    _WORKER_SHARED["shared"] = pickle.loads(blob)
-
-
-def _call_shared(fn: Callable[[Any, Any], Any], key: Any) -> Any:
-    return fn(_WORKER_SHARED["shared"], key)
-
-
-class ProcessExecutor(Executor):
-    """A pool of ``workers`` spawned processes (spawn: safe with threads and on every OS)."""
-
-    kind = "processes"
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-
-    def map(
-        self,
-        fn: Callable[[S, K], R],
-        shared: S,
-        keys: Sequence[K],
-        on_done: OnDone | None = None,
-        on_result: Callable[[int, R], None] | None = None,
-    ) -> list[R]:
-        blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
-        results: dict[int, R] = {}
-        for attempt in range(INFRA_RETRIES + 1):
-            try:
-                self._run_pool(fn, blob, keys, results, (on_done, on_result))
-                return [results[i] for i in range(len(keys))]
-            except BrokenProcessPool:
-                missing = len(keys) - len(results)
-                logger.warning(
-                    "a worker process died (attempt %d): resubmitting %d tasks",
-                    attempt + 1,
-                    missing,
-                )
-        raise WorkerLost(f"worker processes died {INFRA_RETRIES + 1} times; giving up")
-
-    def _run_pool(
-        self,
-        fn: Callable[[S, K], R],
-        blob: bytes,
-        keys: Sequence[K],
-        results: dict[int, R],
-        callbacks: tuple[OnDone | None, Callable[[int, R], None] | None],
-    ) -> None:
-        """Run the keys without a result; a dead worker raises BrokenProcessPool."""
-        pending_keys = [i for i in range(len(keys)) if i not in results]
-        workers = max(1, min(self.workers, len(pending_keys)))
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context("spawn"),
-            initializer=_install,
-            initargs=(blob,),
-        )
-        try:
-            futures: dict[Future[Any], int] = {
-                pool.submit(_call_shared, fn, keys[i]): i for i in pending_keys
-            }
-            pending: set[Future[Any]] = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    error = future.exception()
-                    if error is not None:
-                        raise error
-                    position = futures[future]
-                    results[position] = future.result()
-                    _notify(callbacks, position, results[position], len(results), len(keys))
-        finally:
-            _stop(pool)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Shut the pool down without waiting on its workers: they are terminated.
-
-    A worker killed while holding the pool's queue lock leaves the others blocked on it
-    for ever, so a waiting shutdown could hang; the workers hold no state worth keeping
-    (every result is in), so they are terminated instead.
-    """
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(processes.values()):
-        process.join(timeout=5)
-
-
-# -- Dask distributed -----------------------------------------------------------------------
-
-
-def _distributed() -> Any:
-    """The ``distributed`` package (imported on first use: untyped, and slow to import)."""
-    return importlib.import_module("distributed")
-
-
-def _unpickle(blob: bytes) -> Any:
-    return pickle.loads(blob)
-
-
-class DaskExecutor(Executor):
-    """A Dask ``LocalCluster`` of ``workers`` processes, or an existing cluster's scheduler."""
-
-    kind = "dask"
-
-    def __init__(self, workers: int = 1, scheduler: str | None = None) -> None:
-        self._cluster: Any = None
-        if scheduler is None:
-            self._cluster = _distributed().LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            self.client: Any = _distributed().Client(self._cluster)
-        else:
-            self.client = _distributed().Client(scheduler, timeout=30)
-        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
-
-    def map(
-        self,
-        fn: Callable[[S, K], R],
-        shared: S,
-        keys: Sequence[K],
-        on_done: OnDone | None = None,
-        on_result: Callable[[int, R], None] | None = None,
-    ) -> list[R]:
-        as_completed = _distributed().as_completed
-        blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
-        # The shared input as a task (not scattered data): a copy lost with a worker is
-        # recomputed from the graph instead of failing the tasks that need it.
-        shared_future = self.client.submit(_unpickle, blob, pure=False)
-        futures = [self.client.submit(fn, shared_future, key, pure=False) for key in keys]
-        index = {future.key: i for i, future in enumerate(futures)}
-        results: dict[int, R] = {}
-        try:
-            for future in as_completed(futures):
-                position = index[future.key]
-                results[position] = future.result()  # a model error raises here
-                _notify((on_done, on_result), position, results[position], len(results), len(keys))
-        finally:
-            self.client.cancel([*futures, shared_future])
-        return [results[i] for i in range(len(keys))]
-
-    def close(self) -> None:
-        self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+def _call_part(shared: tuple[Callable[[Any, Any], Any], Sequence[Any]], key: Any) -> Any:
+    fn, parts = shared
+    return fn(parts[key[0]], key)
 
 
 # -- choosing one ---------------------------------------------------------------------------
@@ -314,6 +158,8 @@ def make_executor(
         scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     check_choice(kind, workers, scheduler)
     chosen = resolve_kind(kind, workers, scheduler)
+    from tongban.pipeline.backends import DaskExecutor, ProcessExecutor  # they import this
+
     if chosen == "dask":
         return DaskExecutor(workers or 1, scheduler)
     if chosen == "processes":

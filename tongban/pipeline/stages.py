@@ -24,6 +24,7 @@ from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from sim.staffing.plan import StaffingReport
 from sim.summary import summarise
+from tongban.kernel.collector import fewer_collections
 from tongban.kernel.errors import InputError
 from tongban.pipeline.executor import Executor, InlineExecutor
 from tongban.pipeline.routing_stage import is_geographic, plan_for_scenario, simulation_pickups
@@ -184,13 +185,14 @@ def replicate(
             field="index",
         )
     trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
-    return run_replication(
-        prepared.compiled,
-        index,
-        replication_seed(prepared.seed, index),
-        trace_path=trace_path,
-        homes=applicant_homes(prepared.compiled),
-    )
+    with fewer_collections():
+        return run_replication(
+            prepared.compiled,
+            index,
+            replication_seed(prepared.seed, index),
+            trace_path=trace_path,
+            homes=applicant_homes(prepared.compiled),
+        )
 
 
 def _stamp(moment: datetime) -> str:
