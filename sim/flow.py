@@ -45,29 +45,25 @@ the case is handed to the :class:`Boundary` with the minute it arrives there.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 import simpy
 
-from sim.arrivals import demand_factor
 from sim.calendar import Timetable
 from sim.compile import CompiledScenario, MatterPlan
 from sim.models import joint, office, online, return_, separation
-from sim.models.inbox import At
+from sim.models.inbound import Inbound
 from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
 from sim.models.window import WindowModel
 from sim.office_routing import offices_by_code, staffed_office
 from sim.outcomes import Recorder
-from sim.records import Case, inbound_case_id
+from sim.records import Case
 from sim.seeds import DELIVERY, INTAKE, OFFICE, POSTED, CaseStreams
 from tongban.kernel.hours import MINUTES_PER_DAY
-
-Inbound = tuple[float, int, int]  # (minute, case id, index into compiled.inbound)
 
 
 class Boundary(Protocol):
@@ -342,7 +338,11 @@ class CaseFlow:
         """
         env = self.env
         case.accepted = env.now
-        coordination, rounds = self._office_draws(case, plan)
+        rng = self.streams.enter(case.id, OFFICE)
+        coordination, rounds = office.draw_rounds(
+            plan, self.process, case.mode, case.office >= 0, case.supplements, rng
+        )
+        self.streams.leave(rng)
         if coordination is not None:
             yield from joint.coordinate(env, self.office_timetable, coordination)
         for days, effort, supplement_days in rounds:
@@ -359,37 +359,6 @@ class CaseFlow:
             case.supplements += 1
             yield from office.supplement_round(env, self.office_timetable, supplement_days)
             case.accepted = env.now
-
-    def _office_draws(
-        self, case: Case, plan: MatterPlan
-    ) -> tuple[float | None, list[tuple[float, float | None, float | None]]]:
-        """Everything random at the office, drawn at 受理 from the case's office stream:
-        joint coordination days, then per review round the ``office_days``, the review
-        effort (a staffed office) and — when the profile allows 补正 — whether papers are
-        asked for and how many working days they take. Nothing here depends on time, so it
-        is drawn at once and the stream never waits across the office's queue."""
-        settings = self.process.office
-        rng = self.streams.enter(case.id, OFFICE)
-        coordination = plan.coordination_days
-        if coordination is None and plan.decided_by == "home":  # the scenario's default
-            coordination = self.process.joint.coordination_days
-        days = None
-        if case.mode == "joint" and coordination is not None:
-            days = float(coordination.sample(rng))
-        rounds: list[tuple[float, float | None, float | None]] = []
-        while True:
-            office_days = float(plan.office_days.sample(rng))
-            effort = plan.review.sample(rng) if case.office >= 0 else None
-            asked = (
-                plan.supplement_possible
-                and case.supplements + len(rounds) < settings.max_supplements
-                and rng.random() < settings.supplement_share
-            )
-            supplement = settings.supplement_days.sample(rng) if asked else None
-            rounds.append((office_days, effort, supplement))
-            if supplement is None:
-                self.streams.leave(rng)
-                return days, rounds
 
     # -- inbound ---------------------------------------------------------------------------
     def start_inbound(self, entry: Inbound) -> None:
@@ -412,80 +381,6 @@ class CaseFlow:
             window_code=None,
             office_code=self.compiled.offices[case.office].spec.code,
         )
-
-
-def inbound_schedule(compiled: CompiledScenario, rng: np.random.Generator) -> list[Inbound]:
-    """Cases accepted at windows elsewhere on working days, bound for our offices.
-
-    Drawn from one stream for the whole replication (Poisson counts per working day, their
-    moments and matters), before the run, so any partition can take its offices' share.
-    """
-    plans, days = compiled.inbound, compiled.scenario.days
-    entries: list[Inbound] = []
-    if not plans:
-        return entries
-    timetable = compiled.flow_timetable
-    rates = np.array([p.per_day for p in plans])
-    seasonality = compiled.scenario.seasonality
-    for day in range(math.ceil(days)):
-        intervals = timetable.intervals_on(day)
-        if not intervals:
-            continue
-        factor = demand_factor(timetable.calendar, day, seasonality.weekday, seasonality.month)
-        counts = rng.poisson(rates * factor)
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        lengths = np.array([end - start for start, end in intervals])
-        offsets = np.sort(rng.random(total)) * lengths.sum()
-        which = np.repeat(np.arange(len(plans)), counts)
-        rng.shuffle(which)
-        for offset, row in zip(offsets.tolist(), which.tolist(), strict=True):
-            time = intervals[0][0]
-            for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
-                if offset <= length:
-                    time = start + offset
-                    break
-                offset -= length
-            if time >= days * MINUTES_PER_DAY:
-                return entries
-            entries.append((time, inbound_case_id(len(entries) + 1), row))
-    return entries
-
-
-class Feeder:
-    """Starts items at their exact minutes, one event at a time (``items`` sorted by minute).
-
-    Used for cases that enter an environment from outside it: inbound cases, and the
-    partitions' hand-overs (:mod:`sim.decomposed`). Items of one minute start in list order;
-    what they reach first is an inbox, which orders them by case id anyway.
-    """
-
-    def __init__(
-        self,
-        env: simpy.Environment,
-        items: Sequence[tuple[float, Any]],
-        start: Callable[[Any], None],
-    ) -> None:
-        self.env = env
-        self.items = items
-        self.start = start
-        self.next = 0
-        if items:
-            At(env, items[0][0]).callbacks.append(self._fire)
-
-    @property
-    def waiting(self) -> int:
-        """Items not started yet."""
-        return len(self.items) - self.next
-
-    def _fire(self, _event: simpy.Event) -> None:
-        items, now = self.items, self.env.now
-        while self.next < len(items) and items[self.next][0] <= now:
-            self.start(items[self.next][1])
-            self.next += 1
-        if self.next < len(items):
-            At(self.env, items[self.next][0]).callbacks.append(self._fire)
 
 
 def _time_in_open_hours(timetable: Timetable, day: int, fraction: float) -> float:

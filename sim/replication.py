@@ -41,7 +41,9 @@ import numpy as np
 import simpy
 
 from sim.compile import CompiledScenario
-from sim.flow import Boundary, CaseFlow, Feeder, Inbound, inbound_schedule
+from sim.flow import Boundary, CaseFlow
+from sim.models.inbound import Inbound, inbound_schedule
+from sim.models.inbox import Feeder
 from sim.models.office import OfficeStats, StaffedOffice
 from sim.models.window import WindowModel, WindowStats, WindowStreams
 from sim.outcomes import MatterOutcome, Recorder

@@ -74,7 +74,7 @@ from sim.decomposed.tasks import (
     run_windows,
     window_of,
 )
-from sim.flow import Inbound, inbound_schedule
+from sim.models.inbound import Inbound, inbound_schedule
 from sim.outcomes import Recorder
 from sim.records import TraceWriter
 from sim.replication import ReplicationResult, ReplicationStreams

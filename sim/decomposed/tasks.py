@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.compile import CompiledScenario
-from sim.flow import Inbound
+from sim.models.inbound import Inbound
 from sim.models.office import OfficeStats
 from sim.models.window import WindowStats
 from sim.outcomes import CollectingRecorder

@@ -17,12 +17,13 @@ window's inbox; so every put for a minute is in before that minute's batch is ha
 
 :func:`schedule_at` schedules at an exact minute: ``env.timeout(at - env.now)`` lands on
 ``now + (at - now)``, which can differ from ``at`` in the last bit, and the decomposed run
-must see the very same minutes as the whole run.
+must see the very same minutes as the whole run. A :class:`Feeder` starts cases that enter
+an environment from outside (inbound cases, a partition's hand-overs) at their exact minutes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from heapq import heappush
 from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
@@ -89,3 +90,38 @@ class Inbox(Generic[T]):
         deliver = self.deliver
         for _, item in bucket:
             deliver(item)
+
+
+class Feeder:
+    """Starts items at their exact minutes, one event at a time (``items`` sorted by minute).
+
+    Used for cases that enter an environment from outside it: inbound cases, and the
+    partitions' hand-overs (:mod:`sim.decomposed`). Items of one minute start in list order;
+    what they reach first is an inbox, which orders them by case id anyway.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        items: Sequence[tuple[float, Any]],
+        start: Callable[[Any], None],
+    ) -> None:
+        self.env = env
+        self.items = items
+        self.start = start
+        self.next = 0
+        if items:
+            At(env, items[0][0]).callbacks.append(self._fire)
+
+    @property
+    def waiting(self) -> int:
+        """Items not started yet."""
+        return len(self.items) - self.next
+
+    def _fire(self, _event: simpy.Event) -> None:
+        items, now = self.items, self.env.now
+        while self.next < len(items) and items[self.next][0] <= now:
+            self.start(items[self.next][1])
+            self.next += 1
+        if self.next < len(items):
+            At(self.env, items[self.next][0]).callbacks.append(self._fire)

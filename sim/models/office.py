@@ -21,13 +21,15 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import simpy
 
 from sim.calendar import Timetable
 from sim.models.delays import working_days
 from sim.models.inbox import OFFICE_PRIORITY, Inbox
 from sim.period import StatsPeriod
-from sim.plans import OfficePlan
+from sim.plans import MatterPlan, OfficePlan
+from sim.scenarios.schema import Process
 
 
 @dataclass
@@ -140,3 +142,42 @@ def supplement_round(
 ) -> Generator[Any, Any, None]:
     """The applicant is asked for more papers and sends them ``days`` working days later."""
     yield from working_days(env, timetable, days)
+
+
+Round = tuple[float, float | None, float | None]  # office days, review effort, 补正 days
+
+
+def draw_rounds(
+    plan: MatterPlan,
+    process: Process,
+    mode: str,
+    staffed: bool,
+    supplements: int,
+    rng: np.random.Generator,
+) -> tuple[float | None, list[Round]]:
+    """Everything random at the office, drawn at 受理 from the case's office stream: joint
+    coordination days (``None``: none), then per review round the ``office_days``, the review
+    effort (``staffed`` office; else ``None``) and — when the profile allows 补正 and fewer
+    than ``max_supplements`` were asked (``supplements`` so far) — whether papers are asked
+    for, with the working days they take (``None``: decided). Nothing here depends on time,
+    so it is drawn at once and the stream never waits across the office's queue."""
+    settings = process.office
+    coordination = plan.coordination_days
+    if coordination is None and plan.decided_by == "home":  # the scenario's default
+        coordination = process.joint.coordination_days
+    days = None
+    if mode == "joint" and coordination is not None:
+        days = float(coordination.sample(rng))
+    rounds: list[Round] = []
+    while True:
+        office_days = float(plan.office_days.sample(rng))
+        effort = plan.review.sample(rng) if staffed else None
+        asked = (
+            plan.supplement_possible
+            and supplements + len(rounds) < settings.max_supplements
+            and rng.random() < settings.supplement_share
+        )
+        supplement = settings.supplement_days.sample(rng) if asked else None
+        rounds.append((office_days, effort, supplement))
+        if supplement is None:
+            return days, rounds
