@@ -28,28 +28,33 @@ cases (assisted at a window) go through the platform. Inbound cases start at a w
 another province and end at one of our offices. Supplement (补正) rounds happen only where
 the profile allows them (``supplement_possible``).
 
-Randomness: repeat window visits were drawn with the applicant's arrival
-(:mod:`sim.models.visits`); every later stage draws from its own stream
-(:class:`FlowStreams`), so e.g. changing the reviewers never shifts the homes, transit
-times or deliveries drawn, and changing clerks never changes who arrives, with which
-service times and repeat visits. (Stage draws are taken in event order within a stream, so
-*which* case gets a given transit time may still change when staffing reorders events.)
+Randomness: repeat window visits and the applicant's home (and distance) are drawn with the
+applicant's arrival, in arrival order, from the window's own streams
+(:mod:`sim.models.visits`, :meth:`CaseFlow.locator`); after the window every case draws
+from streams of its own, one per moment of its life — acceptance, posting of the originals,
+受理 (everything of the office rounds at once) and the decision
+(:class:`sim.seeds.CaseStreams`); a stream is never held across a wait. No case's draws
+depend on event order: changing clerks or reviewers, the routing plan or the partitioning
+of the run never changes what any case draws, only when things happen to it.
+
+Where resources are: a :class:`CaseFlow` moves cases between the windows and offices
+present in its SimPy environment. When the office that decides a case (or the window it
+comes back to) is not there — a partition of the decomposed run (:mod:`sim.decomposed`) —
+the case is handed to the :class:`Boundary` with the minute it arrives there.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Generator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
 
-from sim.arrivals import demand_factor
 from sim.calendar import Timetable
-from sim.compile import CompiledScenario, InboundPlan, MatterPlan
+from sim.compile import CompiledScenario, MatterPlan
 from sim.models import joint, office, online, return_, separation
+from sim.models.inbound import Inbound
 from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
@@ -57,27 +62,18 @@ from sim.models.window import WindowModel
 from sim.office_routing import offices_by_code, staffed_office
 from sim.outcomes import Recorder
 from sim.records import Case
+from sim.seeds import DELIVERY, INTAKE, OFFICE, POSTED, CaseStreams
 from tongban.kernel.hours import MINUTES_PER_DAY
 
-FLOW_PURPOSES = ("locate", "handover", "office", "delivery", "inbound")
 
+class Boundary(Protocol):
+    """Where cases go when their next resource is not in this environment."""
 
-@dataclass(frozen=True)
-class FlowStreams:
-    """One random stream per purpose after the window (see the module docstring)."""
+    def to_office(self, case: Case, at: float) -> None:
+        """The case reaches its staffed office (``case.office``) at minute ``at``."""
 
-    locate: np.random.Generator  # applicant's home office and distance
-    handover: np.random.Generator  # online submission, joint coordination, push, EMS transit
-    office: np.random.Generator  # review effort, remote review, supplement requests
-    delivery: np.random.Generator  # returning the result
-    inbound: np.random.Generator  # cases accepted elsewhere for our offices
-
-    @classmethod
-    def from_seeds(cls, seeds: Sequence[np.random.SeedSequence]) -> FlowStreams:
-        """Streams from one seed per purpose, in :data:`FLOW_PURPOSES` order."""
-        if len(seeds) != len(FLOW_PURPOSES):
-            raise ValueError(f"need {len(FLOW_PURPOSES)} seeds, one per {FLOW_PURPOSES}")
-        return cls(*(np.random.default_rng(s) for s in seeds))
+    def to_window(self, case: Case, at: float) -> None:
+        """The case comes back to its window (``case.window``) at minute ``at``."""
 
 
 class CaseFlow:
@@ -87,11 +83,10 @@ class CaseFlow:
         self,
         env: simpy.Environment,
         compiled: CompiledScenario,
-        streams: FlowStreams,
-        windows: Sequence[WindowModel],
-        offices: Sequence[StaffedOffice],
+        streams: CaseStreams,
         recorder: Recorder,
         homes: Any = None,
+        boundary: Boundary | None = None,
     ) -> None:
         self.env = env
         self.compiled = compiled
@@ -99,10 +94,11 @@ class CaseFlow:
         self.streams = streams
         self.transit = transit_model(compiled.scenario)
         self.office_timetable = compiled.flow_timetable
-        self.windows = windows
-        self.offices = offices
+        self.windows: Mapping[int, WindowModel] = {}  # the windows in this environment
+        self.offices: Mapping[int, StaffedOffice] = {}  # the staffed offices in it
         self.recorder = recorder
         self.homes = homes
+        self.boundary = boundary
         self.in_flight = 0
         self.home_km = compiled.scenario.trips.home_distance_km
         self.office_by_level = {
@@ -110,7 +106,35 @@ class CaseFlow:
         }
         self.office_by_code = offices_by_code(compiled.offices)  # [national]: offices by code
 
-    # -- after the window ------------------------------------------------------------------
+    # -- at the window ---------------------------------------------------------------------
+    def locator(
+        self, window: int, rng: np.random.Generator
+    ) -> Callable[[np.ndarray], tuple[list[str | None], list[float]]]:
+        """The window's arrival hook: where a day's new applicants (their demand rows) live
+        and how far (trips saved), drawn from the window's ``locate`` stream in arrival
+        order — per applicant from the geo layer's homes, else all distances at once."""
+        homes, home_km = self.homes, self.home_km
+        levels = [
+            self.compiled.matters[m].handling_level
+            for m in self.compiled.windows[window].row_matter
+        ]
+
+        def locate(rows: np.ndarray) -> tuple[list[str | None], list[float]]:
+            codes: list[str | None] = [None] * rows.size
+            if homes is None:
+                return codes, home_km.sample_many(rng, rows.size).tolist()
+            kms: list[float] = []
+            for i, row in enumerate(rows.tolist()):
+                found = homes.draw(window, levels[row], rng)
+                if found is None:
+                    kms.append(home_km.sample(rng))
+                else:
+                    codes[i] = found[0]
+                    kms.append(found[1])
+            return codes, kms
+
+        return locate
+
     def on_served(self, case: Case) -> None:
         """Window callback: the clerk finished with this applicant."""
         plan = self.compiled.matters[case.matter]
@@ -130,11 +154,9 @@ class CaseFlow:
             self.env.process(self._come_back(case, draws))
             return
         if case.mode == "counter":
-            self._locate(case)
             self.recorder.complete(case, self.env.now)
             return
         if plan.decided_at_window:  # decided on the spot: accepted = decided = now
-            self._locate(case)
             case.accepted = case.decided = self.env.now
             self.recorder.complete(case, self.env.now)
             return
@@ -159,7 +181,7 @@ class CaseFlow:
         case.service = draws.services[visit]
         window.enqueue(case)
 
-    def _second_visit(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+    def _second_visit(self, case: Case, plan: MatterPlan, rng: np.random.Generator) -> None:
         """The applicant comes back to the window for the result once it is ready.
 
         ``second_visit_days`` working days (the applicant's timing, rounded down) after the
@@ -167,58 +189,53 @@ class CaseFlow:
         before it is ready (a later day when the window has closed by then). The clerk's
         minutes are the matter's window service. The case stays in flight until served.
         """
-        window = self.windows[case.window]
+        window = self.compiled.windows[case.window]
         timetable = window.timetable
-        rng = self.streams.delivery
         ready = self.env.now
         assert plan.second_visit_days is not None  # profiles guarantee it
         wait = int(plan.second_visit_days.sample(rng))
         day = timetable.calendar.add_working_days(int(ready // MINUTES_PER_DAY), wait)
         arrival = _time_in_open_hours(timetable, day, float(rng.random()))
-        arrival = max(arrival, timetable.next_open(ready))  # not before the result is ready
-        yield self.env.timeout(max(0.0, arrival - self.env.now))
+        arrival = max(arrival, timetable.next_open(ready), ready)  # not before it is ready
         case.second_visit = True
         case.visits += 1
-        case.visit_arrival = self.env.now
-        case.service = float(window.service_by_row[case.row].sample(rng))
-        window.enqueue(case)
+        case.visit_arrival = arrival
+        case.service = float(window.row_service[case.row].sample(rng))
+        here = self.windows.get(case.window)
+        if here is not None:
+            here.returning.put(arrival, case.id, case)
+            return
+        assert self.boundary is not None
+        self.in_flight -= 1
+        self.boundary.to_window(case, arrival)
 
-    def _locate(self, case: Case) -> None:
-        """Where the applicant's home office is, and how far (for trips saved)."""
-        if self.homes is not None and case.window >= 0:
-            window = self.windows[case.window]
-            plan = self.compiled.matters[case.matter]
-            found = self.homes.draw(window.index, plan.handling_level, self.streams.locate)
-            if found is not None:
-                case.home_code, case.km = found
-                return
-        case.km = self.home_km.sample(self.streams.locate)
-
+    # -- after the window ------------------------------------------------------------------
     def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
-        self._locate(case)
-        window = self.windows[case.window]
-        local = plan.decided_where_accepted
+        window = self.compiled.windows[case.window]
         if plan.decided_by_locality_office(case.mode):  # ours when we stage that level
             case.office = self.office_by_level.get(plan.handling_level, -1)
         if case.office < 0 and self.office_by_code:
             case.office = staffed_office(
-                plan, case.mode, window.code, case.home_code, self.office_by_code
+                plan, case.mode, window.spec.code, case.home_code, self.office_by_code
             )
+        office_code, window_code = self.codes(case, plan)
         yield from self._after_acceptance(
             case,
             plan,
             pickup_timetable=window.timetable,
-            pickup_times=self.compiled.pickups.times_for(window.window_id),
-            window_id=window.window_id,
-            window_code=window.code,
-            office_code=self._deciding_office_code(case, window.code, local),
+            pickup_times=self.compiled.pickups.times_for(window.spec.id),
+            window_id=window.spec.id,
+            window_code=window_code,
+            office_code=office_code,
         )
 
-    def _deciding_office_code(self, case: Case, window_code: str | None, local: bool) -> str | None:
-        """Where the result is posted from: our staffed office, this locality, or home."""
+    def codes(self, case: Case, plan: MatterPlan) -> tuple[str | None, str | None]:
+        """(where the result is posted from, where the applicant is): our staffed office,
+        this locality or home; the accepting window's unit (``None``: accepted elsewhere)."""
+        window_code = self.compiled.windows[case.window].spec.code if case.window >= 0 else None
         if case.office >= 0:
-            return self.offices[case.office].code or window_code
-        return window_code if local else case.home_code
+            return self.compiled.offices[case.office].spec.code or window_code, window_code
+        return (window_code if plan.decided_where_accepted else case.home_code), window_code
 
     def _after_acceptance(
         self,
@@ -231,35 +248,83 @@ class CaseFlow:
         window_code: str | None,
         office_code: str | None,
     ) -> Generator[Any, Any, None]:
-        """Separate (online push, EMS pickup and mail) → handle → return → complete.
+        """Separate (online push, EMS pickup and mail), then on to the office.
 
         Papers travel by post only to an office in another locality (``decided_by = home``,
         or a case accepted elsewhere for our office); a joint case is accepted first and
         coordinated inside 受理 → decision (:meth:`_handle`).
         """
-        env, rng = self.env, self.streams.handover
+        env, process = self.env, self.process
+        rng = self.streams.enter(case.id, INTAKE)
+        if case.window < 0:  # accepted elsewhere: how far home, for the trips saved
+            case.km = self.home_km.sample(rng)
+        handover = 0.0
+        if case.mode == "online":
+            handover = process.online.submit_minutes.sample(rng)
+        elif case.mode != "joint":
+            handover = process.separation.push_minutes.sample(rng)
+        self.streams.leave(rng)
         travels = case.window < 0 or not plan.decided_where_accepted
         if case.mode == "online":
-            yield from online.submit_online(env, self.process.online.submit_minutes, rng)
+            yield from online.submit_online(env, handover)
         elif case.mode != "joint":
-            yield from separation.push_online(env, self.process.separation.push_minutes, rng)
+            yield from separation.push_online(env, handover)
             if plan.originals_by_post and travels:
                 pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
                 centre = self.compiled.pickups.centre_arrival(window_id, pickup)
                 if centre is not None:  # a planned van: hand-over at the centre
                     yield from separation.wait_for_handover(env, centre)
-                yield env.timeout(
-                    self.transit.transit_minutes(
-                        window_code, office_code, env.now, rng, collected=centre is not None
-                    )
+                rng = self.streams.enter(case.id, POSTED)
+                transit = self.transit.transit_minutes(
+                    window_code, office_code, env.now, rng, collected=centre is not None
                 )
-        yield from self._handle(case, plan)
-        if plan.second_visit != "none" and case.window >= 0:
-            yield from self._second_visit(case, plan)  # the window completes the case
+                self.streams.leave(rng)
+                yield env.timeout(transit)
+        if case.office >= 0 and case.office not in self.offices:
+            assert self.boundary is not None
+            case.revisit = None  # every window visit before the office is over
+            self.in_flight -= 1
+            self.boundary.to_office(case, env.now)
             return
-        yield from self._return(case, plan, office_code, window_code)
+        yield from self.decide(case, plan, office_code, window_code)
+
+    def decide(
+        self, case: Case, plan: MatterPlan, office_code: str | None, window_code: str | None
+    ) -> Generator[Any, Any, None]:
+        """Handle → (second visit, or return → complete)."""
+        yield from self._handle(case, plan)
+        rng = self.streams.enter(case.id, DELIVERY)
+        if plan.second_visit != "none" and case.window >= 0:
+            self._second_visit(case, plan, rng)  # the window completes the case
+            self.streams.leave(rng)
+            return
+        settings, env = self.process.return_, self.env
+        if plan.result_delivery == "post":
+            handover, transit = return_.post_result(
+                env.now,
+                settings.post_handover_minutes,
+                self.transit,
+                office_code,
+                window_code,
+                rng,
+            )
+            self.streams.leave(rng)
+            yield from return_.deliver_by_post(env, handover, transit)
+        elif plan.result_delivery != "on_the_spot":
+            minutes = settings.online_delivery_minutes.sample(rng)
+            self.streams.leave(rng)
+            yield from return_.deliver_online(env, minutes)
+        else:
+            self.streams.leave(rng)
         self.in_flight -= 1
         self.recorder.complete(case, env.now)
+
+    def start_at_office(self, case: Case) -> None:
+        """A case handed over by a window partition reaches its office now."""
+        plan = self.compiled.matters[case.matter]
+        office_code, window_code = self.codes(case, plan)
+        self.in_flight += 1
+        self.env.process(self.decide(case, plan, office_code, window_code))
 
     # -- handling and return ---------------------------------------------------------------
     def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
@@ -271,98 +336,39 @@ class CaseFlow:
         the end of that minimum. An office elsewhere is the ``office_days`` delay alone. A
         supplement request restarts the statutory clock (行政许可法 Art. 32).
         """
-        env, rng = self.env, self.streams.office
-        settings = self.process.office
+        env = self.env
         case.accepted = env.now
-        coordination = plan.coordination_days
-        if coordination is None and plan.decided_by == "home":  # the scenario's default
-            coordination = self.process.joint.coordination_days
-        if case.mode == "joint" and coordination is not None:
-            yield from joint.coordinate(env, self.office_timetable, coordination, rng)
-        first_round = True
-        while True:
-            days = float(plan.office_days.sample(rng))
+        rng = self.streams.enter(case.id, OFFICE)
+        coordination, rounds = office.draw_rounds(
+            plan, self.process, case.mode, case.office >= 0, case.supplements, rng
+        )
+        self.streams.leave(rng)
+        if coordination is not None:
+            yield from joint.coordinate(env, self.office_timetable, coordination)
+        for days, effort, supplement_days in rounds:
             earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
             decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
-            if case.office >= 0:
-                effort = plan.review.sample(rng)
-                yield from self.offices[case.office].review(effort, first_round=first_round)
-                first_round = False
-            yield from office.until(env, decision)
-            if (
-                plan.supplement_possible
-                and case.supplements < settings.max_supplements
-                and rng.random() < settings.supplement_share
-            ):
-                case.supplements += 1
-                yield from office.supplement_round(
-                    env, self.office_timetable, settings.supplement_days, rng
+            if effort is not None:
+                yield from self.offices[case.office].review(
+                    case.id, effort, first_round=case.supplements == 0
                 )
-                case.accepted = env.now
-                continue
-            case.decided = env.now
-            return
-
-    def _return(
-        self, case: Case, plan: MatterPlan, office_code: str | None, applicant_code: str | None
-    ) -> Generator[Any, Any, None]:
-        settings = self.process.return_
-        if plan.result_delivery == "on_the_spot":
-            return
-        if plan.result_delivery == "post":
-            yield from return_.deliver_by_post(
-                self.env,
-                settings.post_handover_minutes,
-                self.transit,
-                office_code,
-                applicant_code,
-                self.streams.delivery,
-            )
-        else:
-            yield from return_.deliver_online(
-                self.env, settings.online_delivery_minutes, self.streams.delivery
-            )
+            yield from office.until(env, decision)
+            if supplement_days is None:
+                case.decided = env.now
+                return
+            case.supplements += 1
+            yield from office.supplement_round(env, self.office_timetable, supplement_days)
+            case.accepted = env.now
 
     # -- inbound ---------------------------------------------------------------------------
-    def inbound_arrivals(
-        self, plans: Sequence[InboundPlan], days: float
-    ) -> Generator[Any, Any, None]:
-        """Cases accepted at windows elsewhere on working days, bound for our offices."""
-        env, rng = self.env, self.streams.inbound
-        if not plans:
-            return
-        rates = np.array([p.per_day for p in plans])
-        seasonality = self.compiled.scenario.seasonality
-        calendar = self.office_timetable.calendar
-        for day in range(math.ceil(days)):
-            intervals = self.office_timetable.intervals_on(day)
-            if not intervals:
-                continue
-            factor = demand_factor(calendar, day, seasonality.weekday, seasonality.month)
-            counts = rng.poisson(rates * factor)
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            lengths = np.array([end - start for start, end in intervals])
-            offsets = np.sort(rng.random(total)) * lengths.sum()
-            which = np.repeat(np.arange(len(plans)), counts)
-            rng.shuffle(which)
-            for offset, row in zip(offsets.tolist(), which.tolist(), strict=True):
-                time = intervals[0][0]
-                for (start, _), length in zip(intervals, lengths.tolist(), strict=True):
-                    if offset <= length:
-                        time = start + offset
-                        break
-                    offset -= length
-                if time >= days * MINUTES_PER_DAY:
-                    return
-                yield env.timeout(max(0.0, time - env.now))
-                plan = plans[row]
-                case = Case(self.recorder.created_case(), plan.matter, plan.mode, -1, env.now, 0.0)
-                case.office = plan.office
-                case.km = self.home_km.sample(rng)
-                self.in_flight += 1
-                env.process(self._inbound(case))
+    def start_inbound(self, entry: Inbound) -> None:
+        """A case accepted at a window elsewhere for one of our offices, arriving now."""
+        minute, case_id, row = entry
+        plan = self.compiled.inbound[row]
+        case = Case(case_id, plan.matter, plan.mode, -1, minute, 0.0)
+        case.office = plan.office
+        self.in_flight += 1
+        self.env.process(self._inbound(case))
 
     def _inbound(self, case: Case) -> Generator[Any, Any, None]:
         """A case accepted at a window elsewhere (its window's pickups: the default times)."""
@@ -373,7 +379,7 @@ class CaseFlow:
             pickup_times=self.compiled.pickups.default,
             window_id=None,
             window_code=None,
-            office_code=self.offices[case.office].code,
+            office_code=self.compiled.offices[case.office].spec.code,
         )
 
 

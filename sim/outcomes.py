@@ -1,4 +1,11 @@
-"""Per-replication outcome recording: turnaround per matter, trips saved, case accounting."""
+"""Per-replication outcome recording: turnaround per matter, trips saved, case accounting.
+
+A finished case is turned into a :class:`~sim.records.Completion` (a pure function of the
+case and the minute it finished) and folded into the per-matter outcomes; the decomposed run
+(:mod:`sim.decomposed`) collects the records in its partitions (:class:`CollectingRecorder`)
+and folds them once at the end, in case-id order. Integer counts and day sums fold to the
+same values in any order; ``km_saved`` is a floating sum and may differ in the last bits.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.plans import CompiledScenario
-from sim.records import Case, TraceWriter
+from sim.records import Case, Completion, TraceWriter
 
 MAX_DAYS_BIN = 2000
 
@@ -110,47 +117,116 @@ class Recorder:
         # per staffed office: [cases decided, within the limit, working days 受理 → decision]
         self.office_judged: dict[int, list[int]] = {}
 
-    def created_case(self) -> int:
-        """A new case id (and count it as arrived)."""
-        self.created += 1
-        return self.created
-
     def complete(self, case: Case, now: float) -> None:
         """The result reached the applicant."""
         self.completed += 1
         case.completed = now
         if not self.stats_from <= case.submitted < self.stats_until:
             return
-        days = self.calendar.working_days_between(case.submitted, now)
-        case.working_days = days
-        handling_days = (
-            days
-            if math.isnan(case.decided)
-            else self.calendar.working_days_between(case.accepted, case.decided)
+        if self.trace is not None:  # the trace needs the record; without it, fold directly
+            done = self.completion(case, now)
+            if done is not None:
+                self.fold(done)
+            return
+        days, handling_days = self._days(case, now)
+        self._add(
+            case.matter, case.mode, case.office, days, handling_days, case.supplements, case.km
         )
-        limit = self.limits[case.matter]
-        km = case.km if not math.isnan(case.km) else 0.0
-        # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
-        trips = self.trips_saved[case.matter] + case.supplements
-        self.matters[case.matter].add(
+
+    def completion(self, case: Case, now: float) -> Completion | None:
+        """The case's completion record (``None`` when submitted outside the period)."""
+        if not self.stats_from <= case.submitted < self.stats_until:
+            return None
+        days, handling_days = self._days(case, now)
+        return Completion(
+            case.id,
+            case.matter,
+            case.mode,
+            case.window,
+            case.office,
+            case.submitted,
+            now,
             days,
             handling_days,
-            limit,
-            case.mode,
-            trips,
-            2.0 * km * trips,
-            judged=not (self.at_counter[case.matter] or case.mode == "counter"),
+            case.visits,
+            case.supplements,
+            case.km,
         )
-        if case.office >= 0:
-            judged = self.office_judged.setdefault(case.office, [0, 0, 0])
-            judged[0] += 1
-            judged[1] += int(handling_days <= limit)
-            judged[2] += handling_days
+
+    def _days(self, case: Case, now: float) -> tuple[int, int]:
+        """Working days hand-in → now, and 受理 → decision (the first when not decided apart)."""
+        days = self.calendar.working_days_between(case.submitted, now)
+        case.working_days = days
+        if math.isnan(case.decided):
+            return days, days
+        return days, self.calendar.working_days_between(case.accepted, case.decided)
+
+    def fold(self, done: Completion) -> None:
+        """Add one completion record to the outcomes (and the trace)."""
+        self._add(
+            done.matter,
+            done.mode,
+            done.office,
+            done.working_days,
+            done.handling_days,
+            done.supplements,
+            done.km,
+        )
         if self.trace is not None:
             self.trace.add(
                 self.replication,
-                case,
-                self.matter_ids[case.matter],
-                self.window_ids[case.window] if case.window >= 0 else "",
-                self.office_ids[case.office] if case.office >= 0 else "",
+                done,
+                self.matter_ids[done.matter],
+                self.window_ids[done.window] if done.window >= 0 else "",
+                self.office_ids[done.office] if done.office >= 0 else "",
             )
+
+    def _add(
+        self,
+        matter: int,
+        mode: str,
+        office: int,
+        days: int,
+        handling_days: int,
+        supplements: int,
+        km: float,
+    ) -> None:
+        """Fold one case inside the period into its matter's and its office's outcomes."""
+        limit = self.limits[matter]
+        km = km if not math.isnan(km) else 0.0
+        # the profile's trips (hand-in; + collection when posted) + supplement rounds avoided
+        trips = self.trips_saved[matter] + supplements
+        self.matters[matter].add(
+            days,
+            handling_days,
+            limit,
+            mode,
+            trips,
+            2.0 * km * trips,
+            judged=not (self.at_counter[matter] or mode == "counter"),
+        )
+        if office >= 0:
+            judged = self.office_judged.setdefault(office, [0, 0, 0])
+            judged[0] += 1
+            judged[1] += int(handling_days <= limit)
+            judged[2] += handling_days
+
+
+class CollectingRecorder(Recorder):
+    """A partition's recorder: keeps the completion records (folded later, in id order)
+    and counts the finished cases by window (``by="window"``) or by office (``"office"``)."""
+
+    def __init__(self, compiled: CompiledScenario, replication: int, by: str) -> None:
+        super().__init__(compiled, replication, None)
+        self.by = by
+        self.records: list[Completion] = []
+        self.completed_by: dict[int, int] = {}
+
+    def complete(self, case: Case, now: float) -> None:
+        self.completed += 1
+        case.completed = now
+        done = self.completion(case, now)
+        if done is not None:
+            self.records.append(done)
+        where = int(getattr(case, self.by))
+        self.completed_by[where] = self.completed_by.get(where, 0) + 1

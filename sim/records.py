@@ -1,10 +1,19 @@
-"""The per-case record that travels through the processes, and the optional Parquet trace."""
+"""The per-case record that travels through the processes, its completion record, and the
+optional Parquet trace.
+
+Case ids do not depend on event order: a case first served at window ``w`` (0-based index)
+as the ``n``-th applicant to arrive there (from 1) has id ``(w + 1) * CASE_ID_STRIDE + n``
+(e.g. 3000000042: window 2, arrival 42); the ``n``-th case accepted elsewhere for one of our
+offices (inbound) has id ``n``. A window task of the decomposed run (:mod:`sim.decomposed`)
+therefore numbers its cases as the whole run does, and the id keys the case's random
+streams (:class:`sim.seeds.CaseStreams`) and every tie-break (:mod:`sim.models.inbox`).
+"""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from sim.models.visits import VisitDraws
@@ -22,6 +31,19 @@ TRACE_COLUMNS = (
     "window_visits",
     "supplements",
 )
+
+
+CASE_ID_STRIDE = 1_000_000_000  # arrivals numbered per window below this (module docstring)
+
+
+def window_case_id(window: int, arrival: int) -> int:
+    """The id of the ``arrival``-th (from 1) applicant at window index ``window``."""
+    return (window + 1) * CASE_ID_STRIDE + arrival
+
+
+def inbound_case_id(number: int) -> int:
+    """The id of the ``number``-th (from 1) case accepted elsewhere for our offices."""
+    return number
 
 
 class Case:
@@ -84,6 +106,50 @@ class Case:
         self.working_days = -1
         self.second_visit = False  # coming back for the result (collection / certificate)
 
+    def state(self) -> tuple[Any, ...]:
+        """Every field but the repeat-visit draws, ``nan`` as ``None``: comparable with
+        ``==``, picklable, and back to a case with :meth:`from_state`."""
+        return tuple(
+            None if isinstance(v, float) and math.isnan(v) else v
+            for v in (getattr(self, name) for name in _STATE_FIELDS)
+        )
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> Case:
+        """A case with the fields of :meth:`state` (no repeat-visit draws: visits are over)."""
+        case = cls.__new__(cls)
+        for name, value in zip(_STATE_FIELDS, state, strict=True):
+            setattr(case, name, math.nan if value is None and name in _NAN_FIELDS else value)
+        case.revisit = None
+        return case
+
+
+_STATE_FIELDS = tuple(name for name in Case.__slots__ if name != "revisit")
+_NAN_FIELDS = frozenset({"accepted", "completed", "decided", "km"})
+STATE_INDEX = {name: i for i, name in enumerate(_STATE_FIELDS)}  # field → position in a state
+
+
+class Completion(NamedTuple):
+    """A finished case inside the statistics period: what the outcome and the trace need.
+
+    ``working_days``: hand-in → result in hand; ``handling_days``: the handling office's
+    acceptance (受理) → its decision (= ``working_days`` when nothing was decided apart).
+    ``km``: one way home (``nan``: unknown).
+    """
+
+    case_id: int
+    matter: int
+    mode: str
+    window: int
+    office: int
+    submitted: float
+    completed: float
+    working_days: int
+    handling_days: int
+    visits: int
+    supplements: int
+    km: float
+
 
 class TraceWriter:
     """Per-case rows written to Parquet in chunks (bounded memory)."""
@@ -95,21 +161,21 @@ class TraceWriter:
         self._writer: Any = None
 
     def add(
-        self, replication: int, case: Case, matter_id: str, window_id: str, office_id: str
+        self, replication: int, done: Completion, matter_id: str, window_id: str, office_id: str
     ) -> None:
         """Append one finished case."""
         values = (
             replication,
-            case.id,
+            done.case_id,
             matter_id,
-            case.mode,
+            done.mode,
             window_id,
             office_id,
-            case.submitted,
-            case.completed,
-            case.working_days,
-            case.visits,
-            case.supplements,
+            done.submitted,
+            done.completed,
+            done.working_days,
+            done.visits,
+            done.supplements,
         )
         for column, value in zip(TRACE_COLUMNS, values, strict=True):
             self._rows[column].append(value)

@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-import numpy as np
 import simpy
 
 from sim.calendar import Timetable
-from sim.distributions import Sampler
 from sim.models.delays import working_days
 
 
 def coordinate(
-    env: simpy.Environment,
-    timetable: Timetable,
-    coordination_days: Sampler,
-    rng: np.random.Generator,
+    env: simpy.Environment, timetable: Timetable, days: float
 ) -> Generator[Any, Any, None]:
-    """Inter-office coordination taking a number of working days (office hours only)."""
-    yield from working_days(env, timetable, coordination_days.sample(rng))
+    """Inter-office coordination taking ``days`` working days (office hours only; drawn from
+    the profile's ``coordination_days`` by the caller)."""
+    yield from working_days(env, timetable, days)

@@ -18,18 +18,14 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import Any
 
-import numpy as np
 import simpy
 
 from sim.calendar import Timetable
-from sim.distributions import Distribution
 
 
-def push_online(
-    env: simpy.Environment, push_minutes: Distribution, rng: np.random.Generator
-) -> Generator[Any, Any, None]:
-    """The online push of the scanned file to the handling office."""
-    yield env.timeout(push_minutes.sample(rng))
+def push_online(env: simpy.Environment, minutes: float) -> Generator[Any, Any, None]:
+    """The online push of the scanned file to the handling office (``minutes``, drawn)."""
+    yield env.timeout(minutes)
 
 
 def wait_for_pickup(

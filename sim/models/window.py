@@ -12,6 +12,12 @@ number of cases are in service (so when the count drops, the first clerks to bec
 leave and nobody is interrupted), and a service completion is a callback on a timeout
 rather than a process — this keeps the M/M/c path faster than textbook SimPy. Statistics
 are kept from ``stats_from`` to ``stats_until`` (warm-up discarded).
+
+Applicants coming back for their result (second visits) are put into :attr:`returning`, an
+:class:`~sim.models.inbox.Inbox`: those of the same minute join the queue in case-id order,
+after the minute's other events, so the queue order never depends on where in the run the
+result was decided (:mod:`sim.decomposed`). First and repeat visits are the window's own
+events and join directly.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.models.inbox import WINDOW_PRIORITY, Inbox
 from sim.period import StatsPeriod
 from sim.plans import WindowPlan
 from sim.records import Case
@@ -33,6 +40,14 @@ from sim.stats import Tally
 from tongban.kernel.hours import MINUTES_PER_DAY
 
 DAY_TYPES = ("workday", "restday")
+
+# a day's applicants (their demand rows) → their home office codes and one-way km home
+Locate = Callable[[np.ndarray], tuple[list[str | None], list[float]]]
+
+
+def _nowhere(n: int) -> tuple[list[str | None], list[float]]:
+    """No homes drawn (a window on its own): unknown home, unknown distance."""
+    return [None] * n, [math.nan] * n
 
 
 @dataclass
@@ -78,7 +93,10 @@ class WindowModel:
         period: StatsPeriod,
         on_served: Callable[[Case], None] | None,
         next_case_id: Callable[[], int],
+        locate: Locate | None = None,
     ) -> None:
+        """``next_case_id`` numbers first arrivals; ``locate`` gives the homes and distances
+        of a day's applicants (drawn with their arrival, in arrival order)."""
         self.env = env
         self.index = plan.index
         self.window_id = plan.spec.id
@@ -92,6 +110,8 @@ class WindowModel:
         self.streams = streams
         self.on_served = on_served
         self.next_case_id = next_case_id
+        self.locate = locate
+        self.returning: Inbox[Case] = Inbox(env, WINDOW_PRIORITY, self.enqueue)
         # the period's bounds are read on every event: keep them as plain attributes
         self.arrivals_until = period.arrivals_until
         self.stats_from = period.stats_from
@@ -101,6 +121,7 @@ class WindowModel:
         if self.visits is not None and streams.visits is None:
             raise ValueError("repeat visits need their own random stream (streams.visits)")
         self.stats = WindowStats(period=period.length)
+        self.created = 0  # first arrivals so far (all of them, not only in the period)
         self.queue: deque[Case] = deque()
         self.busy = 0
         self.open = True
@@ -159,14 +180,16 @@ class WindowModel:
                 if self.visits is not None
                 else [None] * rows.size
             )
-            for time, row, service, revisit in zip(
-                times.tolist(), rows.tolist(), services.tolist(), revisits, strict=True
+            homes, kms = self.locate(rows) if self.locate is not None else _nowhere(rows.size)
+            for time, row, service, revisit, home, km in zip(
+                times.tolist(), rows.tolist(), services.tolist(), revisits, homes, kms, strict=True
             ):
                 if time >= self.arrivals_until:
                     return
                 delay = time - env.now
                 if delay > 0:
                     yield env.timeout(delay)
+                self.created += 1
                 case = Case(
                     self.next_case_id(),
                     self.row_matter[row],
@@ -177,6 +200,8 @@ class WindowModel:
                     row,
                 )
                 case.revisit = revisit
+                case.home_code = home
+                case.km = km
                 self.enqueue(case)
 
     def _services(self, rows: np.ndarray) -> np.ndarray:
