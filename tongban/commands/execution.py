@@ -17,6 +17,9 @@ from tongban.commands.options import NumberIn
 from tongban.kernel.errors import InputError
 from tongban.pipeline.executor import KINDS, MAX_WORKERS, Executor, check_choice, make_executor
 
+#: Most partitions of one replication (more only adds passes and pickling).
+MAX_PARTITIONS = 64
+
 
 def workers_option() -> Any:
     """``--workers/-w``: worker processes (default 1: inline)."""
@@ -26,6 +29,18 @@ def workers_option() -> Any:
         "-w",
         parser=NumberIn(whole=True, low=1, high=MAX_WORKERS),
         help="Worker processes for the replications (default 1; > 1: local processes).",
+    )
+
+
+def partitions_option() -> Any:
+    """``--partitions``: run each replication decomposed (the same result, see
+    docs/decomposed.md)."""
+    return typer.Option(
+        None,
+        "--partitions",
+        parser=NumberIn(whole=True, low=1, high=MAX_PARTITIONS),
+        help="Run each replication as window and office partitions (the same result as a "
+        "whole run; docs/decomposed.md).",
     )
 
 

@@ -30,6 +30,7 @@ from tongban.commands.execution import (
     check_flags,
     executor_option,
     opened,
+    partitions_option,
     quiet_option,
     scheduler_option,
     workers_option,
@@ -70,6 +71,7 @@ def run_command(
     ),
     workers: int | None = workers_option(),
     executor: str | None = executor_option(),
+    partitions: int | None = partitions_option(),
     scheduler: str | None = scheduler_option(),
     quiet: bool = quiet_option(),
 ) -> None:
@@ -80,6 +82,7 @@ def run_command(
         routing=not no_routing,
         waiting_weight=waiting_weight,
         route_iterations=route_iterations,
+        partitions=partitions,
     )
     check_flags(executor, workers, scheduler)
     loaded = load_checked(scenario, options, out)

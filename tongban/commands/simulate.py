@@ -16,6 +16,7 @@ from tongban.commands.execution import (
     check_flags,
     executor_option,
     opened,
+    partitions_option,
     quiet_option,
     scheduler_option,
     workers_option,
@@ -127,11 +128,14 @@ def simulate_command(
     trace: bool = typer.Option(False, "--trace", help="Also write a per-case Parquet trace."),
     workers: int | None = workers_option(),
     executor: str | None = executor_option(),
+    partitions: int | None = partitions_option(),
     scheduler: str | None = scheduler_option(),
     quiet: bool = quiet_option(),
 ) -> None:
     """Simulate a scenario and write turnaround, windows, staffing, offices, trips saved."""
-    options = pipeline.RunOptions(replications=replications, seed=seed, trace=trace)
+    options = pipeline.RunOptions(
+        replications=replications, seed=seed, trace=trace, partitions=partitions
+    )
     check_flags(executor, workers, scheduler)
     loaded = load_checked(scenario, options, out)
     auto = [w.id for w in loaded.windows if w.clerks == "auto"]

@@ -44,6 +44,7 @@ class RunOptions:
     waiting_weight: float | None = None  # routing: yuan per parcel waiting-hour
     route_iterations: int = 500
     trace: bool = False
+    partitions: int | None = None  # run each replication decomposed (the same result)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,11 @@ def check_options(options: RunOptions) -> None:
         raise InputError(
             f"route_iterations must be ≥ 1 (got {options.route_iterations})",
             field="route_iterations",
+        )
+    if options.partitions is not None and options.partitions < 1:
+        raise InputError(
+            f"partitions must be a whole number ≥ 1 (got {options.partitions})",
+            field="partitions",
         )
     weight = options.waiting_weight
     if weight is not None and not (math.isfinite(weight) and weight >= 0):
@@ -192,6 +198,7 @@ def replicate(
             replication_seed(prepared.seed, index),
             trace_path=trace_path,
             homes=applicant_homes(prepared.compiled),
+            partitions=prepared.options.partitions,
         )
 
 
