@@ -55,6 +55,7 @@ from sim.calendar import Timetable
 from sim.compile import CompiledScenario, MatterPlan
 from sim.models import joint, office, online, return_, separation
 from sim.models.inbound import Inbound
+from sim.models.inbox import At
 from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
@@ -265,21 +266,25 @@ class CaseFlow:
             handover = process.separation.push_minutes.sample(rng)
         self.streams.leave(rng)
         travels = case.window < 0 or not plan.decided_where_accepted
+        reached = env.now  # the minute the file (and the originals) reach the office
         if case.mode == "online":
-            yield from online.submit_online(env, handover)
+            reached = online.submitted_online(reached, handover)
         elif case.mode != "joint":
-            yield from separation.push_online(env, handover)
+            reached = separation.pushed_online(reached, handover)
             if plan.originals_by_post and travels:
-                pickup = yield from separation.wait_for_pickup(env, pickup_timetable, pickup_times)
+                pickup = pickup_timetable.next_clock_time(reached, pickup_times)
+                reached = separation.after(reached, pickup - reached)
                 centre = self.compiled.pickups.centre_arrival(window_id, pickup)
                 if centre is not None:  # a planned van: hand-over at the centre
-                    yield from separation.wait_for_handover(env, centre)
+                    reached = separation.handed_over(reached, centre)
                 rng = self.streams.enter(case.id, POSTED)
                 transit = self.transit.transit_minutes(
-                    window_code, office_code, env.now, rng, collected=centre is not None
+                    window_code, office_code, reached, rng, collected=centre is not None
                 )
                 self.streams.leave(rng)
-                yield env.timeout(transit)
+                reached = separation.after(reached, transit)
+        if reached != env.now:  # one wait for the whole way: pure waits, nothing else in
+            yield At(env, reached)  # the run can change them
         if case.office >= 0 and case.office not in self.offices:
             assert self.boundary is not None
             case.revisit = None  # every window visit before the office is over
@@ -298,26 +303,17 @@ class CaseFlow:
             self._second_visit(case, plan, rng)  # the window completes the case
             self.streams.leave(rng)
             return
-        settings, env = self.process.return_, self.env
+        settings, now = self.process.return_, self.env.now
+        delivered = now  # the result reaches the applicant: pure waits, computed
         if plan.result_delivery == "post":
-            handover, transit = return_.post_result(
-                env.now,
-                settings.post_handover_minutes,
-                self.transit,
-                office_code,
-                window_code,
-                rng,
+            delivered = return_.delivered_by_post(
+                now, settings.post_handover_minutes, self.transit, office_code, window_code, rng
             )
-            self.streams.leave(rng)
-            yield from return_.deliver_by_post(env, handover, transit)
         elif plan.result_delivery != "on_the_spot":
-            minutes = settings.online_delivery_minutes.sample(rng)
-            self.streams.leave(rng)
-            yield from return_.deliver_online(env, minutes)
-        else:
-            self.streams.leave(rng)
+            delivered = return_.delivered_online(now, settings.online_delivery_minutes.sample(rng))
+        self.streams.leave(rng)
         self.in_flight -= 1
-        self.recorder.complete(case, env.now)
+        self.recorder.complete(case, delivered)
 
     def start_at_office(self, case: Case) -> None:
         """A case handed over by a window partition reaches its office now."""
@@ -348,11 +344,12 @@ class CaseFlow:
         for days, effort, supplement_days in rounds:
             earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
             decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
-            if effort is not None:
+            if effort is not None:  # resumes at the later of the review's end and decision
                 yield from self.offices[case.office].review(
-                    case.id, effort, first_round=case.supplements == 0
+                    case.id, effort, first_round=case.supplements == 0, decision=decision
                 )
-            yield from office.until(env, decision)
+            else:
+                yield from office.until(env, decision)
             if supplement_days is None:
                 case.decided = env.now
                 return

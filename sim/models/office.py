@@ -8,25 +8,27 @@ paused over lunch, nights, weekends and holidays. Cases join the queue through a
 office runs with the whole replication or on its own (:mod:`sim.decomposed`).
 
 The elapsed span from 受理 to the decision (the profile's ``office_days``, incl. sign-off)
-is waited out with :func:`until`: for an office elsewhere it is the whole delay, for ours
-the decision comes at the later of the reviewer's finish and that span
-(:meth:`sim.flow.CaseFlow._handle`). Never derived from the statutory limit. Both may ask
-the applicant for supplementary papers (a loop back).
+is waited out with :func:`until` for an office elsewhere (the whole delay); at ours the
+decision comes at the later of the reviewer's finish and that span, and
+:meth:`StaffedOffice.review` resumes the case then (:meth:`sim.flow.CaseFlow._handle`).
+Never derived from the statutory limit. Both may ask the applicant for supplementary papers
+(a loop back).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from sim.calendar import Timetable
 from sim.models.delays import working_days
-from sim.models.inbox import OFFICE_PRIORITY, Inbox
+from sim.models.inbox import OFFICE_PRIORITY, Inbox, schedule_at
 from sim.period import StatsPeriod
 from sim.plans import MatterPlan, OfficePlan
 from sim.scenarios.schema import Process
@@ -47,8 +49,21 @@ class OfficeStats:
     judged: int = 0
 
 
+Round_ = tuple[float, bool, float, simpy.Event]  # effort, first round, decision, resume
+
+
 class StaffedOffice:
-    """Reviewers serving a FIFO queue of cases during office hours."""
+    """Reviewers serving a FIFO queue of cases during office hours.
+
+    The reviewers are not processes: a round's effort is drawn at 受理, so when a case joins
+    the queue (from the inbox, in (minute, case id) order) the moment its review ends is
+    already known — the reviewer who is free first takes it (a FIFO queue with ``c``
+    identical servers), at the later of that reviewer's free minute and now, starts at the
+    next open minute and works ``effort`` open minutes. The case is resumed once, at the
+    later of that end and the round's decision minute. The minutes are computed with the
+    very float arithmetic the reviewer processes had (``t + (finish - t)``), so the times
+    are those of a reviewer process per clerk, without its events.
+    """
 
     def __init__(self, env: simpy.Environment, plan: OfficePlan, period: StatsPeriod) -> None:
         self.env = env
@@ -60,74 +75,61 @@ class StaffedOffice:
         self.stats_from = period.stats_from
         self.stats_until = period.stats_until
         self.stats = OfficeStats()
-        self.queue: deque[tuple[float, simpy.Event]] = deque()
-        self.idle: list[simpy.Event] = []
-        self.inbox: Inbox[tuple[float, bool, simpy.Event]] = Inbox(env, OFFICE_PRIORITY, self._join)
-        self.in_office = 0
-        self._last = 0.0
-        for _ in range(self.reviewers):
-            env.process(self._reviewer())
-
-    def _advance(self, now: float) -> None:
-        lo = max(self._last, self.stats_from)
-        hi = min(now, self.stats_until)
-        if hi > lo:
-            self.stats.area_in_office += self.in_office * (hi - lo)
-        self._last = max(self._last, now)
+        self.free = [0.0] * self.reviewers  # heap: the minute each reviewer is next free
+        self.inbox: Inbox[Round_] = Inbox(env, OFFICE_PRIORITY, self._join)
+        self.never_served: list[float] = []  # arrival minutes of rounds with no reviewer
 
     def review(
-        self, case_id: int, effort_minutes: float, *, first_round: bool
+        self, case_id: int, effort_minutes: float, *, first_round: bool, decision: float
     ) -> Generator[Any, Any, None]:
-        """Queue for a reviewer and be reviewed (``effort_minutes`` of open-hours work).
+        """Queue for a reviewer, be reviewed (``effort_minutes`` of open-hours work), and
+        wait for the round's ``decision`` minute: resumes at the later of the two.
 
         One call per review round: a case's first review (``first_round``) and one more after
         each 补正; ``cases`` counts the first, ``rounds`` every one. ``case_id`` places the
         case among those arriving in the same minute.
         """
-        env = self.env
-        arrived = env.now
-        done = env.event()
-        self.inbox.put(arrived, case_id, (effort_minutes, first_round, done))
+        done = simpy.Event(self.env)
+        self.inbox.put(self.env.now, case_id, (effort_minutes, first_round, decision, done))
         yield done
-        self._advance(env.now)
-        self.in_office -= 1
-        if self.stats_from <= arrived < self.stats_until:
-            self.stats.completed += 1
-            self.stats.sojourn_sum += env.now - arrived
 
-    def _join(self, entry: tuple[float, bool, simpy.Event]) -> None:
-        """A case from the inbox joins the queue (or goes to an idle reviewer)."""
-        effort, first_round, done = entry
+    def _join(self, entry: Round_) -> None:
+        """A case from the inbox joins the queue: the reviewer free first takes it."""
+        effort, first_round, decision, done = entry
         now = self.env.now
-        self._advance(now)
-        self.in_office += 1
-        if self.stats_from <= now < self.stats_until:
-            self.stats.rounds += 1
-            self.stats.cases += first_round
-        if self.idle:
-            self.idle.pop().succeed((effort, done))
-        else:
-            self.queue.append((effort, done))
+        stats = self.stats
+        in_period = self.stats_from <= now < self.stats_until
+        if in_period:
+            stats.rounds += 1
+            stats.cases += first_round
+        if not self.free:  # no reviewers: the round waits for ever (censored)
+            self.never_served.append(now)
+            return
+        free = heappop(self.free)
+        picked = free if free > now else now  # when that reviewer takes the case
+        start = self.timetable.next_open(picked)
+        finish = self.timetable.add_open_minutes(start, effort)
+        finished = picked + (finish - picked)  # the minute a timeout from ``picked`` ends
+        heappush(self.free, finished)
+        if self.stats_from <= start < self.stats_until:
+            stats.busy_minutes += effort
+        if in_period:
+            stats.completed += 1
+            stats.sojourn_sum += finished - now
+        stats.area_in_office += self._in_period(now, finished)
+        done._ok = True
+        done._value = None
+        schedule_at(self.env, done, finished + max(0.0, decision - finished), NORMAL)
 
-    def _reviewer(self) -> Generator[Any, Any, None]:
-        env = self.env
-        while True:
-            if self.queue:
-                effort, done = self.queue.popleft()
-            else:
-                wake = env.event()
-                self.idle.append(wake)
-                effort, done = yield wake
-            start = self.timetable.next_open(env.now)
-            finish = self.timetable.add_open_minutes(start, effort)
-            if self.stats_from <= start < self.stats_until:
-                self.stats.busy_minutes += effort
-            yield env.timeout(finish - env.now)
-            done.succeed()
+    def _in_period(self, lo: float, hi: float) -> float:
+        """Minutes of [lo, hi) inside the statistics period."""
+        return max(0.0, min(hi, self.stats_until) - max(lo, self.stats_from))
 
     def finalize(self) -> None:
-        """Close the time-weighted area and count the reviewers' open minutes."""
-        self._advance(self.env.now)
+        """Close the areas of rounds never served and count the reviewers' open minutes."""
+        now = self.env.now
+        for arrived in self.never_served:
+            self.stats.area_in_office += self._in_period(arrived, now)
         open_minutes = self.timetable.open_minutes_between(self.stats_from, self.stats_until)
         self.stats.open_reviewer_minutes = open_minutes * self.reviewers
 

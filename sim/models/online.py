@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
-import simpy
+from sim.models.separation import after
 
 
-def submit_online(env: simpy.Environment, minutes: float) -> Generator[Any, Any, None]:
-    """The platform hands the application to the handling office ``minutes`` later."""
-    if minutes > 0:
-        yield env.timeout(minutes)
+def submitted_online(now: float, minutes: float) -> float:
+    """The minute the platform hands the application to the handling office."""
+    return after(now, minutes) if minutes > 0 else now

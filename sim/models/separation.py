@@ -11,32 +11,26 @@ simulation waits for the van's arrival at the centre and then asks the transit m
 the journey *from the centre* (``collected=True``), so the van trip is not modelled twice.
 Windows without a hand-over (no routing plan, or a window the plan leaves unserved) keep
 the old path: wait for the fixed pickup time, then the EMS model's own collection.
+
+These steps are pure waits — nothing else in the run can change them — so they are
+functions of the minute they start, returning the minute they end (:func:`after`: the
+arithmetic of a SimPy timeout), and the case flow waits once for the sum of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
-from typing import Any
 
-import simpy
+def after(now: float, minutes: float) -> float:
+    """The minute a wait of ``minutes`` started at ``now`` ends (as a SimPy timeout ends:
+    ``now + minutes``; a wait for a minute ``m`` is ``after(now, m - now)``)."""
+    return now + minutes
 
-from sim.calendar import Timetable
 
-
-def push_online(env: simpy.Environment, minutes: float) -> Generator[Any, Any, None]:
+def pushed_online(now: float, minutes: float) -> float:
     """The online push of the scanned file to the handling office (``minutes``, drawn)."""
-    yield env.timeout(minutes)
+    return after(now, minutes)
 
 
-def wait_for_pickup(
-    env: simpy.Environment, timetable: Timetable, pickup_times: Sequence[float]
-) -> Generator[Any, Any, float]:
-    """Wait for the next EMS pickup at the window; returns the pickup minute."""
-    pickup = timetable.next_clock_time(env.now, pickup_times)
-    yield env.timeout(pickup - env.now)
-    return pickup
-
-
-def wait_for_handover(env: simpy.Environment, centre_minute: float) -> Generator[Any, Any, None]:
-    """Ride of a planned van from the window to the processing centre."""
-    yield env.timeout(max(0.0, centre_minute - env.now))
+def handed_over(now: float, centre_minute: float) -> float:
+    """A planned van's ride from the window to the processing centre, arriving then."""
+    return after(now, max(0.0, centre_minute - now))
