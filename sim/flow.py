@@ -55,7 +55,6 @@ from sim.calendar import Timetable
 from sim.compile import CompiledScenario, MatterPlan
 from sim.models import joint, office, online, return_, separation
 from sim.models.inbound import Inbound
-from sim.models.inbox import At
 from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
 from sim.models.visits import VisitDraws
@@ -162,7 +161,7 @@ class CaseFlow:
             self.recorder.complete(case, self.env.now)
             return
         self.in_flight += 1
-        self.env.process(self._outbound(case, plan))
+        self._outbound(case, plan)
 
     def _come_back(self, case: Case, draws: VisitDraws) -> Generator[Any, Any, None]:
         """Papers missing: the applicant returns some working days after this visit's day.
@@ -182,7 +181,9 @@ class CaseFlow:
         case.service = draws.services[visit]
         window.enqueue(case)
 
-    def _second_visit(self, case: Case, plan: MatterPlan, rng: np.random.Generator) -> None:
+    def _second_visit(
+        self, case: Case, plan: MatterPlan, rng: np.random.Generator, ready: float
+    ) -> None:
         """The applicant comes back to the window for the result once it is ready.
 
         ``second_visit_days`` working days (the applicant's timing, rounded down) after the
@@ -192,7 +193,6 @@ class CaseFlow:
         """
         window = self.compiled.windows[case.window]
         timetable = window.timetable
-        ready = self.env.now
         assert plan.second_visit_days is not None  # profiles guarantee it
         wait = int(plan.second_visit_days.sample(rng))
         day = timetable.calendar.add_working_days(int(ready // MINUTES_PER_DAY), wait)
@@ -211,7 +211,7 @@ class CaseFlow:
         self.boundary.to_window(case, arrival)
 
     # -- after the window ------------------------------------------------------------------
-    def _outbound(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
+    def _outbound(self, case: Case, plan: MatterPlan) -> None:
         window = self.compiled.windows[case.window]
         if plan.decided_by_locality_office(case.mode):  # ours when we stage that level
             case.office = self.office_by_level.get(plan.handling_level, -1)
@@ -220,7 +220,7 @@ class CaseFlow:
                 plan, case.mode, window.spec.code, case.home_code, self.office_by_code
             )
         office_code, window_code = self.codes(case, plan)
-        yield from self._after_acceptance(
+        self._after_acceptance(
             case,
             plan,
             pickup_timetable=window.timetable,
@@ -248,14 +248,14 @@ class CaseFlow:
         window_id: str | None,
         window_code: str | None,
         office_code: str | None,
-    ) -> Generator[Any, Any, None]:
+    ) -> None:
         """Separate (online push, EMS pickup and mail), then on to the office.
 
         Papers travel by post only to an office in another locality (``decided_by = home``,
         or a case accepted elsewhere for our office); a joint case is accepted first and
-        coordinated inside 受理 → decision (:meth:`_handle`).
+        coordinated inside 受理 → decision (:meth:`_accept`).
         """
-        env, process = self.env, self.process
+        process = self.process
         rng = self.streams.enter(case.id, INTAKE)
         if case.window < 0:  # accepted elsewhere: how far home, for the trips saved
             case.km = self.home_km.sample(rng)
@@ -266,7 +266,7 @@ class CaseFlow:
             handover = process.separation.push_minutes.sample(rng)
         self.streams.leave(rng)
         travels = case.window < 0 or not plan.decided_where_accepted
-        reached = env.now  # the minute the file (and the originals) reach the office
+        reached = self.env.now  # the minute the file (and the originals) reach the office
         if case.mode == "online":
             reached = online.submitted_online(reached, handover)
         elif case.mode != "joint":
@@ -283,27 +283,74 @@ class CaseFlow:
                 )
                 self.streams.leave(rng)
                 reached = separation.after(reached, transit)
-        if reached != env.now:  # one wait for the whole way: pure waits, nothing else in
-            yield At(env, reached)  # the run can change them
         if case.office >= 0 and case.office not in self.offices:
             assert self.boundary is not None
             case.revisit = None  # every window visit before the office is over
             self.in_flight -= 1
-            self.boundary.to_office(case, env.now)
+            self.boundary.to_office(case, reached)
             return
-        yield from self.decide(case, plan, office_code, window_code)
+        self._accept(case, plan, reached)
 
-    def decide(
-        self, case: Case, plan: MatterPlan, office_code: str | None, window_code: str | None
-    ) -> Generator[Any, Any, None]:
-        """Handle → (second visit, or return → complete)."""
-        yield from self._handle(case, plan)
+    def start_at_office(self, case: Case) -> None:
+        """A case handed over by a window partition reaches its office now."""
+        self.in_flight += 1
+        self._accept(case, self.compiled.matters[case.matter], self.env.now)
+
+    # -- handling and return ---------------------------------------------------------------
+    def _accept(self, case: Case, plan: MatterPlan, now: float) -> None:
+        """受理 at minute ``now`` → (joint coordination) → review rounds → decision.
+
+        The decision comes at the later of the reviewer's finish (a staffed office: queue +
+        effort) and the elapsed ``office_days`` drawn from the profile, counted from 受理 or,
+        where the law sets a minimum (``min_calendar_days``, e.g. the 离婚 cooling-off), from
+        the end of that minimum. An office elsewhere is the ``office_days`` delay alone. A
+        supplement request restarts the statutory clock (行政许可法 Art. 32).
+
+        Only a staffed office's queue is simulated (:meth:`StaffedOffice.review`, which calls
+        :meth:`round_ends`); every other step is a pure wait, so its end is computed — a case
+        decided elsewhere is complete, with its future minutes, when it leaves the window.
+        """
+        case.accepted = now
+        rng = self.streams.enter(case.id, OFFICE)
+        coordination, rounds = office.draw_rounds(
+            plan, self.process, case.mode, case.office >= 0, case.supplements, rng
+        )
+        self.streams.leave(rng)
+        if coordination is not None:
+            now = joint.coordinated(self.office_timetable, now, coordination)
+        rounds.reverse()  # popped from the end
+        case.rounds = rounds
+        self._round(case, plan, now)
+
+    def _round(self, case: Case, plan: MatterPlan, now: float) -> None:
+        """A review round starting at ``now``: to the reviewers, or its span waited out."""
+        days, effort, _ = case.rounds[-1]
+        earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
+        decision = self.office_timetable.add_working_days(max(now, earliest), days)
+        if effort is None:
+            self.round_ends(case, office.until(now, decision))
+        else:  # resumed at the later of the review's end and the decision
+            self.offices[case.office].review(case, now, effort, decision)
+
+    def round_ends(self, case: Case, now: float) -> None:
+        """The round's decision at ``now``: papers asked for (补正, a new round when they come
+        back), or decided → the result to the applicant."""
+        plan = self.compiled.matters[case.matter]
+        supplement_days = case.rounds.pop()[2]
+        if supplement_days is not None:
+            case.supplements += 1
+            case.accepted = office.supplemented(self.office_timetable, now, supplement_days)
+            self._round(case, plan, case.accepted)
+            return
+        case.decided = now
+        case.rounds = []
         rng = self.streams.enter(case.id, DELIVERY)
         if plan.second_visit != "none" and case.window >= 0:
-            self._second_visit(case, plan, rng)  # the window completes the case
+            self._second_visit(case, plan, rng, now)  # the window completes the case
             self.streams.leave(rng)
             return
-        settings, now = self.process.return_, self.env.now
+        office_code, window_code = self.codes(case, plan)
+        settings = self.process.return_
         delivered = now  # the result reaches the applicant: pure waits, computed
         if plan.result_delivery == "post":
             delivered = return_.delivered_by_post(
@@ -315,61 +362,16 @@ class CaseFlow:
         self.in_flight -= 1
         self.recorder.complete(case, delivered)
 
-    def start_at_office(self, case: Case) -> None:
-        """A case handed over by a window partition reaches its office now."""
-        plan = self.compiled.matters[case.matter]
-        office_code, window_code = self.codes(case, plan)
-        self.in_flight += 1
-        self.env.process(self.decide(case, plan, office_code, window_code))
-
-    # -- handling and return ---------------------------------------------------------------
-    def _handle(self, case: Case, plan: MatterPlan) -> Generator[Any, Any, None]:
-        """受理 → (joint coordination) → review → decision, with 补正 rounds.
-
-        The decision comes at the later of the reviewer's finish (a staffed office: queue +
-        effort) and the elapsed ``office_days`` drawn from the profile, counted from 受理 or,
-        where the law sets a minimum (``min_calendar_days``, e.g. the 离婚 cooling-off), from
-        the end of that minimum. An office elsewhere is the ``office_days`` delay alone. A
-        supplement request restarts the statutory clock (行政许可法 Art. 32).
-        """
-        env = self.env
-        case.accepted = env.now
-        rng = self.streams.enter(case.id, OFFICE)
-        coordination, rounds = office.draw_rounds(
-            plan, self.process, case.mode, case.office >= 0, case.supplements, rng
-        )
-        self.streams.leave(rng)
-        if coordination is not None:
-            yield from joint.coordinate(env, self.office_timetable, coordination)
-        for days, effort, supplement_days in rounds:
-            earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
-            decision = self.office_timetable.add_working_days(max(env.now, earliest), days)
-            if effort is not None:  # resumes at the later of the review's end and decision
-                yield from self.offices[case.office].review(
-                    case.id, effort, first_round=case.supplements == 0, decision=decision
-                )
-            else:
-                yield from office.until(env, decision)
-            if supplement_days is None:
-                case.decided = env.now
-                return
-            case.supplements += 1
-            yield from office.supplement_round(env, self.office_timetable, supplement_days)
-            case.accepted = env.now
-
     # -- inbound ---------------------------------------------------------------------------
     def start_inbound(self, entry: Inbound) -> None:
-        """A case accepted at a window elsewhere for one of our offices, arriving now."""
+        """A case accepted at a window elsewhere for one of our offices, arriving now
+        (its window's pickups: the default times)."""
         minute, case_id, row = entry
         plan = self.compiled.inbound[row]
         case = Case(case_id, plan.matter, plan.mode, -1, minute, 0.0)
         case.office = plan.office
         self.in_flight += 1
-        self.env.process(self._inbound(case))
-
-    def _inbound(self, case: Case) -> Generator[Any, Any, None]:
-        """A case accepted at a window elsewhere (its window's pickups: the default times)."""
-        yield from self._after_acceptance(
+        self._after_acceptance(
             case,
             self.compiled.matters[case.matter],
             pickup_timetable=self.office_timetable,

@@ -63,6 +63,7 @@ class Case:
         "mode",
         "office",
         "revisit",
+        "rounds",
         "row",
         "second_visit",
         "service",
@@ -105,9 +106,12 @@ class Case:
         self.completed = math.nan
         self.working_days = -1
         self.second_visit = False  # coming back for the result (collection / certificate)
+        # the office rounds still to come (last first): office days, effort, 补正 days
+        self.rounds: list[tuple[float, float | None, float | None]] = []
 
     def state(self) -> tuple[Any, ...]:
-        """Every field but the repeat-visit draws, ``nan`` as ``None``: comparable with
+        """Every field but the repeat-visit draws and the rounds to come (none at a
+        hand-over), ``nan`` as ``None``: comparable with
         ``==``, picklable, and back to a case with :meth:`from_state`."""
         return tuple(
             None if isinstance(v, float) and math.isnan(v) else v
@@ -121,10 +125,11 @@ class Case:
         for name, value in zip(_STATE_FIELDS, state, strict=True):
             setattr(case, name, math.nan if value is None and name in _NAN_FIELDS else value)
         case.revisit = None
+        case.rounds = []
         return case
 
 
-_STATE_FIELDS = tuple(name for name in Case.__slots__ if name != "revisit")
+_STATE_FIELDS = tuple(name for name in Case.__slots__ if name not in {"revisit", "rounds"})
 _NAN_FIELDS = frozenset({"accepted", "completed", "decided", "km"})
 STATE_INDEX = {name: i for i, name in enumerate(_STATE_FIELDS)}  # field → position in a state
 

@@ -174,7 +174,7 @@ class Engine:
         period = compiled.period
         flow = CaseFlow(env, compiled, streams.cases(), recorder, homes, boundary)
         flow.offices = {
-            plan.index: StaffedOffice(env, plan, period)
+            plan.index: StaffedOffice(env, plan, period, flow.round_ends)
             for plan in compiled.offices
             if offices is None or plan.index in offices
         }

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
-import simpy
-
 from sim.calendar import Timetable
+from sim.models.separation import after
 
 
-def working_days(
-    env: simpy.Environment, timetable: Timetable, days: float
-) -> Generator[Any, Any, None]:
-    """Wait ``days`` (fractional) working days of the timetable's opening time."""
-    done = timetable.add_working_days(env.now, days)
-    yield env.timeout(max(0.0, done - env.now))
+def after_working_days(timetable: Timetable, now: float, days: float) -> float:
+    """The minute ``days`` (fractional) working days of the timetable's opening time after
+    ``now`` end (a pure wait: computed, with a SimPy timeout's arithmetic)."""
+    return after(now, max(0.0, timetable.add_working_days(now, days) - now))

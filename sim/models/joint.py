@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
-import simpy
-
 from sim.calendar import Timetable
-from sim.models.delays import working_days
+from sim.models.delays import after_working_days
 
 
-def coordinate(
-    env: simpy.Environment, timetable: Timetable, days: float
-) -> Generator[Any, Any, None]:
-    """Inter-office coordination taking ``days`` working days (office hours only; drawn from
-    the profile's ``coordination_days`` by the caller)."""
-    yield from working_days(env, timetable, days)
+def coordinated(timetable: Timetable, now: float, days: float) -> float:
+    """The minute inter-office coordination of ``days`` working days (office hours only;
+    drawn from the profile's ``coordination_days`` by the caller) started at ``now`` ends."""
+    return after_working_days(timetable, now, days)

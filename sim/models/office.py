@@ -17,20 +17,20 @@ Never derived from the statutory limit. Both may ask the applicant for supplemen
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL
 
 from sim.calendar import Timetable
-from sim.models.delays import working_days
-from sim.models.inbox import OFFICE_PRIORITY, Inbox, schedule_at
+from sim.models.delays import after_working_days
+from sim.models.inbox import OFFICE_PRIORITY, Inbox
+from sim.models.separation import after
 from sim.period import StatsPeriod
 from sim.plans import MatterPlan, OfficePlan
+from sim.records import Case
 from sim.scenarios.schema import Process
 
 
@@ -49,7 +49,7 @@ class OfficeStats:
     judged: int = 0
 
 
-Round_ = tuple[float, bool, float, simpy.Event]  # effort, first round, decision, resume
+Queued = tuple[float, float, Case]  # review effort, decision minute, the case
 
 
 class StaffedOffice:
@@ -65,7 +65,14 @@ class StaffedOffice:
     are those of a reviewer process per clerk, without its events.
     """
 
-    def __init__(self, env: simpy.Environment, plan: OfficePlan, period: StatsPeriod) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        plan: OfficePlan,
+        period: StatsPeriod,
+        on_reviewed: Callable[[Case, float], None],
+    ) -> None:
+        """``on_reviewed(case, minute)`` takes each round on at its end (when it is known)."""
         self.env = env
         self.index = plan.index
         self.office_id = plan.spec.id
@@ -75,33 +82,31 @@ class StaffedOffice:
         self.stats_from = period.stats_from
         self.stats_until = period.stats_until
         self.stats = OfficeStats()
+        self.on_reviewed = on_reviewed
         self.free = [0.0] * self.reviewers  # heap: the minute each reviewer is next free
-        self.inbox: Inbox[Round_] = Inbox(env, OFFICE_PRIORITY, self._join)
+        self.inbox: Inbox[Queued] = Inbox(env, OFFICE_PRIORITY, self._join)
         self.never_served: list[float] = []  # arrival minutes of rounds with no reviewer
 
-    def review(
-        self, case_id: int, effort_minutes: float, *, first_round: bool, decision: float
-    ) -> Generator[Any, Any, None]:
-        """Queue for a reviewer, be reviewed (``effort_minutes`` of open-hours work), and
-        wait for the round's ``decision`` minute: resumes at the later of the two.
+    def review(self, case: Case, at: float, effort_minutes: float, decision: float) -> None:
+        """The case joins the queue at minute ``at`` (now or later) to be reviewed
+        (``effort_minutes`` of open-hours work); the round ends at the later of the review's
+        end and ``decision``, which is handed to ``on_reviewed`` once the queue has placed it.
 
-        One call per review round: a case's first review (``first_round``) and one more after
-        each 补正; ``cases`` counts the first, ``rounds`` every one. ``case_id`` places the
-        case among those arriving in the same minute.
+        One call per review round: a case's first review (no 补正 yet) and one more after
+        each 补正; ``cases`` counts the first, ``rounds`` every one. The case id places it
+        among those arriving in the same minute.
         """
-        done = simpy.Event(self.env)
-        self.inbox.put(self.env.now, case_id, (effort_minutes, first_round, decision, done))
-        yield done
+        self.inbox.put(at, case.id, (effort_minutes, decision, case))
 
-    def _join(self, entry: Round_) -> None:
+    def _join(self, entry: Queued) -> None:
         """A case from the inbox joins the queue: the reviewer free first takes it."""
-        effort, first_round, decision, done = entry
+        effort, decision, case = entry
         now = self.env.now
         stats = self.stats
         in_period = self.stats_from <= now < self.stats_until
         if in_period:
             stats.rounds += 1
-            stats.cases += first_round
+            stats.cases += case.supplements == 0
         if not self.free:  # no reviewers: the round waits for ever (censored)
             self.never_served.append(now)
             return
@@ -117,9 +122,7 @@ class StaffedOffice:
             stats.completed += 1
             stats.sojourn_sum += finished - now
         stats.area_in_office += self._in_period(now, finished)
-        done._ok = True
-        done._value = None
-        schedule_at(self.env, done, finished + max(0.0, decision - finished), NORMAL)
+        self.on_reviewed(case, until(finished, decision))
 
     def _in_period(self, lo: float, hi: float) -> float:
         """Minutes of [lo, hi) inside the statistics period."""
@@ -134,16 +137,15 @@ class StaffedOffice:
         self.stats.open_reviewer_minutes = open_minutes * self.reviewers
 
 
-def until(env: simpy.Environment, minute: float) -> Generator[Any, Any, None]:
-    """Wait until ``minute`` (no wait when it has passed): the end of the elapsed office span."""
-    yield env.timeout(max(0.0, minute - env.now))
+def until(now: float, minute: float) -> float:
+    """The end of the elapsed office span: ``minute``, or ``now`` when it has passed."""
+    return after(now, max(0.0, minute - now))
 
 
-def supplement_round(
-    env: simpy.Environment, timetable: Timetable, days: float
-) -> Generator[Any, Any, None]:
-    """The applicant is asked for more papers and sends them ``days`` working days later."""
-    yield from working_days(env, timetable, days)
+def supplemented(timetable: Timetable, now: float, days: float) -> float:
+    """The applicant, asked for more papers at ``now``, sends them ``days`` working days
+    later: the minute they arrive (a new 受理)."""
+    return after_working_days(timetable, now, days)
 
 
 Round = tuple[float, float | None, float | None]  # office days, review effort, 补正 days
