@@ -148,9 +148,9 @@ def execute_run(
 ) -> None:
     """Carry a claimed run (status ``running``) to its end; replications run on ``executor``
     (default inline; ``TONGBAN_DASK_SCHEDULER`` in the worker: that Dask cluster)."""
+    from sim.job import replication_task
     from tongban.pipeline import RunOptions, finish, prepare, report_tables
     from tongban.pipeline.report import summary
-    from tongban.pipeline.stages import replication_task
 
     with Session(engine) as session:
         run = session.get(RunRecord, run_id)
@@ -181,7 +181,7 @@ def execute_run(
     if missing:
         _still_running(engine, run_id)
         (executor or InlineExecutor()).map(
-            replication_task, (prepared, None), missing, on_result=store
+            replication_task, (prepared.job, None), missing, on_result=store
         )
     results = _load_replications(engine, run_id)[:total]
     result = finish(prepared, results, started, utcnow())

@@ -24,6 +24,7 @@ from api.models.runs import RunStatus
 from api.models.sweeps import SweepRecord, SweepReplicationRecord
 from api.run_work import Cancelled, cell
 from api.sweep_input import library_settings
+from sim.job import sweep_task
 from tongban.pipeline.executor import Executor, InlineExecutor
 from tongban.pipeline.stages import RunOptions
 from tongban.pipeline.sweep import (
@@ -32,7 +33,6 @@ from tongban.pipeline.sweep import (
     prepare_points,
     sweep_keys,
     sweep_rows,
-    sweep_task,
 )
 
 Key = tuple[int, int]  # (point, replication)
@@ -124,7 +124,9 @@ def execute_sweep(
 
     report()
     if missing:
-        (executor or InlineExecutor()).map_parts(sweep_task, prepared, missing, on_result=store)
+        (executor or InlineExecutor()).map_parts(
+            sweep_task, [run.job for run in prepared], missing, on_result=store
+        )
     wanted = set(keys)
     results = [(key, result) for key, result in _load(engine, sweep_id) if key in wanted]
     rows = sweep_rows(points, fold_points(prepared, results, started, utcnow()))

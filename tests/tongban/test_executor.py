@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from sim.job import replication_task
 from sim.scenarios.loader import parse_scenario
 from sim.scenarios.overrides import parse_setting
 from tests.tongban.executor_tasks import Unreadable, kill_once, part_and_key
@@ -24,7 +25,7 @@ from tongban import pipeline
 from tongban.kernel.errors import InputError
 from tongban.pipeline.backends import DaskExecutor, ProcessExecutor
 from tongban.pipeline.executor import Executor, InlineExecutor, make_executor
-from tongban.pipeline.stages import PreparedRun, replication_task, simulation_only
+from tongban.pipeline.stages import PreparedRun, simulation_only
 from tongban.pipeline.sweep import (
     SweepPoint,
     plan_points_from,
@@ -77,7 +78,7 @@ def prepared() -> PreparedRun:
 
 @pytest.fixture(scope="module")
 def expected(prepared: PreparedRun) -> Any:
-    results = InlineExecutor().map(replication_task, (prepared, None), range(6))
+    results = InlineExecutor().map(replication_task, (prepared.job, None), range(6))
     return canonical(results)
 
 
@@ -98,8 +99,9 @@ def test_processes_and_dask_equal_inline(
     prepared: PreparedRun, expected: Any, dask: DaskExecutor
 ) -> None:
     with ProcessExecutor(2) as processes:
-        assert canonical(processes.map(replication_task, (prepared, None), range(6))) == expected
-    assert canonical(dask.map(replication_task, (prepared, None), range(6))) == expected
+        shared = (prepared.job, None)
+        assert canonical(processes.map(replication_task, shared, range(6))) == expected
+    assert canonical(dask.map(replication_task, (prepared.job, None), range(6))) == expected
     with pytest.raises(ValueError, match="model error at 3"):
         dask.map(fails_on_three, None, range(5))
 
@@ -137,7 +139,7 @@ def test_process_worker_killed_mid_run_changes_nothing(
             os.kill(child.pid or 0, signal.SIGKILL)
 
     with ProcessExecutor(2) as processes:
-        results = processes.map(replication_task, (prepared, None), range(6), on_done)
+        results = processes.map(replication_task, (prepared.job, None), range(6), on_done)
     assert killed
     assert "a worker process died" in caplog.text  # the pool broke and was started afresh
     assert canonical(results) == expected
@@ -147,7 +149,7 @@ def test_dask_worker_killed_mid_run_changes_nothing(
     prepared: PreparedRun, expected: Any, dask: DaskExecutor
 ) -> None:
     on_done, killed = _kill_busy_worker(dask)
-    results = dask.map(replication_task, (prepared, None), range(6), on_done)
+    results = dask.map(replication_task, (prepared.job, None), range(6), on_done)
     assert killed
     assert canonical(results) == expected
 

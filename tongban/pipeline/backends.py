@@ -46,9 +46,12 @@ def _notify(
 _WORKER_SHARED: dict[str, Any] = {}
 
 
-def _install(blob: bytes) -> None:
-    """Process-pool initializer: unpickle the shared input once per worker."""
-    _WORKER_SHARED["shared"] = pickle.loads(blob)
+def _install(path: str) -> None:
+    """Process-pool initializer: unpickle the shared input once per worker, from the file
+    the map wrote (a spawned worker's arguments travel through a pipe, pickled again, and
+    would hold a second copy of a national scenario in the parent for every worker)."""
+    with open(path, "rb") as handle:
+        _WORKER_SHARED["shared"] = pickle.load(handle)
 
 
 def _call_shared(fn: Callable[[Any, Any], Any], key: Any) -> Any:
@@ -83,19 +86,22 @@ class ProcessExecutor(Executor):
         on_done: OnDone | None = None,
         on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
-        blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         results: dict[int, R] = {}
-        for attempt in range(INFRA_RETRIES + 1):
-            try:
-                self._run_pool(fn, blob, keys, results, (on_done, on_result))
-                return [results[i] for i in range(len(keys))]
-            except BrokenProcessPool:
-                missing = len(keys) - len(results)
-                logger.warning(
-                    "a worker process died (attempt %d): resubmitting %d tasks",
-                    attempt + 1,
-                    missing,
-                )
+        with tempfile.TemporaryDirectory(prefix="tongban-shared-") as folder:
+            path = os.path.join(folder, "shared.pickle")
+            with open(path, "wb") as handle:  # streamed: no copy of it in this process
+                pickle.dump(shared, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for attempt in range(INFRA_RETRIES + 1):
+                try:
+                    self._run_pool(fn, path, keys, results, (on_done, on_result))
+                    return [results[i] for i in range(len(keys))]
+                except BrokenProcessPool:
+                    missing = len(keys) - len(results)
+                    logger.warning(
+                        "a worker process died (attempt %d): resubmitting %d tasks",
+                        attempt + 1,
+                        missing,
+                    )
         raise WorkerLost(f"worker processes died {INFRA_RETRIES + 1} times; giving up")
 
     def map_parts(
@@ -121,7 +127,7 @@ class ProcessExecutor(Executor):
     def _run_pool(
         self,
         fn: Callable[[S, K], R],
-        blob: bytes,
+        shared_path: str,
         keys: Sequence[K],
         results: dict[int, R],
         callbacks: tuple[OnDone | None, Callable[[int, R], None] | None],
@@ -133,7 +139,7 @@ class ProcessExecutor(Executor):
             max_workers=workers,
             mp_context=get_context("spawn"),
             initializer=_install,
-            initargs=(blob,),
+            initargs=(shared_path,),
         )
         try:
             futures: dict[Future[Any], int] = {

@@ -16,15 +16,14 @@ from pathlib import Path
 
 from routing.scenario import ScenarioPlan
 from sim.compile import CompiledScenario, compile_scenario
-from sim.replication import ReplicationResult, run_replication
+from sim.job import ReplicationJob, replicate_job, replication_task
+from sim.replication import ReplicationResult
 from sim.results import SimulationResult
-from sim.run import applicant_homes, replication_seed
 from sim.scenarios.budget import check_run_size
 from sim.scenarios.loader import load_scenario
 from sim.scenarios.schema import Scenario
 from sim.staffing.plan import StaffingReport
 from sim.summary import summarise
-from tongban.kernel.collector import fewer_collections
 from tongban.kernel.errors import InputError
 from tongban.pipeline.executor import Executor, InlineExecutor
 from tongban.pipeline.routing_stage import is_geographic, plan_for_scenario, simulation_pickups
@@ -60,6 +59,11 @@ class PreparedRun:
     seed: int
     notes: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    @property
+    def job(self) -> ReplicationJob:
+        """What a worker needs for the replications (:mod:`sim.job`: light to unpickle)."""
+        return ReplicationJob(self.compiled, self.seed, self.replications, self.options.partitions)
 
 
 @dataclass(frozen=True)
@@ -185,21 +189,7 @@ def replicate(
 
     With ``trace_dir`` its per-case trace goes to ``trace-repNNN.parquet`` there.
     """
-    if not 0 <= index < prepared.replications:
-        raise InputError(
-            f"replication index must be in 0..{prepared.replications - 1} (got {index})",
-            field="index",
-        )
-    trace_path = trace_dir / f"trace-rep{index:03d}.parquet" if trace_dir else None
-    with fewer_collections():
-        return run_replication(
-            prepared.compiled,
-            index,
-            replication_seed(prepared.seed, index),
-            trace_path=trace_path,
-            homes=applicant_homes(prepared.compiled),
-            partitions=prepared.options.partitions,
-        )
+    return replicate_job(prepared.job, index, trace_dir)
 
 
 def _stamp(moment: datetime) -> str:
@@ -225,12 +215,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def replication_task(shared: tuple[PreparedRun, Path | None], index: int) -> ReplicationResult:
-    """One replication as an executor task (``shared``: the prepared run, the trace folder)."""
-    prepared, trace_dir = shared
-    return replicate(prepared, index, trace_dir)
-
-
 def run_prepared(
     prepared: PreparedRun,
     started: datetime,
@@ -246,7 +230,7 @@ def run_prepared(
 
     _report(progress, "simulation", 0, total)
     results = (executor or InlineExecutor()).map(
-        replication_task, (prepared, trace_dir), range(total), on_done
+        replication_task, (prepared.job, trace_dir), range(total), on_done
     )
     return finish(prepared, results, started, now())
 

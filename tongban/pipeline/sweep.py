@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sim.job import sweep_task
 from sim.replication import ReplicationResult
 from sim.results import SimulationResult
 from sim.scenarios.loader import load_data, parse_scenario
@@ -37,7 +38,6 @@ from tongban.pipeline.stages import (
     finish,
     now,
     prepare,
-    replicate,
     simulation_only,
 )
 
@@ -149,11 +149,6 @@ def sweep_keys(prepared: Sequence[PreparedRun]) -> list[tuple[int, int]]:
     return [(i, r) for i, run in enumerate(prepared) for r in range(run.replications)]
 
 
-def sweep_task(prepared: PreparedRun, key: tuple[int, int]) -> ReplicationResult:
-    """Replication ``key[1]`` of point ``key[0]`` (``prepared``: that point's run alone)."""
-    return replicate(prepared, key[1])
-
-
 def fold_points(
     prepared: Sequence[PreparedRun],
     results: Sequence[tuple[tuple[int, int], ReplicationResult]],
@@ -190,7 +185,9 @@ def run_sweep(
         if progress is not None:
             progress("simulation", done, total)
 
-    results = (executor or InlineExecutor()).map_parts(sweep_task, prepared, keys, on_done)
+    results = (executor or InlineExecutor()).map_parts(
+        sweep_task, [run.job for run in prepared], keys, on_done
+    )
     return fold_points(prepared, list(zip(keys, results, strict=True)), started, now())
 
 
