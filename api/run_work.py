@@ -32,6 +32,7 @@ from api.models.runs import (
     RunReportRecord,
     RunStatus,
 )
+from api.models.sweeps import SweepRecord
 from api.run_report import StoredTable, render_stored
 from sim.scenarios.loader import parse_scenario
 from tongban.pipeline.executor import Executor, InlineExecutor
@@ -216,12 +217,14 @@ def execute_run(
         session.commit()
 
 
-def fail_run(engine: Engine, run_id: int, message: str) -> None:
-    """Mark a running run failed with ``message`` (a cancelled run stays cancelled)."""
+def fail_work(
+    engine: Engine, model: type[RunRecord] | type[SweepRecord], item_id: int, message: str
+) -> None:
+    """Mark a running run or sweep failed with ``message`` (a cancelled one stays cancelled)."""
     with Session(engine) as session:
         session.execute(
-            update(RunRecord)
-            .where(col(RunRecord.id) == run_id, col(RunRecord.status) == RunStatus.running)
+            update(model)
+            .where(col(model.id) == item_id, col(model.status) == RunStatus.running)
             .values(status=RunStatus.failed, error=message[:2000], finished_at=utcnow())
         )
         session.commit()

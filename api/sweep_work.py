@@ -14,7 +14,6 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -140,15 +139,4 @@ def execute_sweep(
         sweep.status = RunStatus.succeeded
         sweep.finished_at = utcnow()
         session.add(sweep)
-        session.commit()
-
-
-def fail_sweep(engine: Engine, sweep_id: int, message: str) -> None:
-    """Mark a running sweep failed with ``message`` (a cancelled sweep stays cancelled)."""
-    with Session(engine) as session:
-        session.execute(
-            update(SweepRecord)
-            .where(col(SweepRecord.id) == sweep_id, col(SweepRecord.status) == RunStatus.running)
-            .values(status=RunStatus.failed, error=message[:2000], finished_at=utcnow())
-        )
         session.commit()

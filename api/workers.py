@@ -30,9 +30,9 @@ from api.models.common import utcnow
 from api.models.routing_jobs import RoutingJobRecord
 from api.models.runs import RunRecord, RunStatus
 from api.models.sweeps import SweepRecord
-from api.run_work import Cancelled, execute_run, fail_run
+from api.run_work import Cancelled, execute_run, fail_work
 from api.settings import Settings
-from api.sweep_work import execute_sweep, fail_sweep
+from api.sweep_work import execute_sweep
 from tongban.kernel.errors import InputError
 from tongban.pipeline.executor import make_executor
 
@@ -61,32 +61,30 @@ def die_with_parent() -> None:
 
 def run_in_worker(url: str, run_id: int, route_iterations: int) -> None:
     """Worker entry point for a run."""
-    engine = _engine(url)
-    try:
-        with make_executor() as executor:  # inline, or TONGBAN_DASK_SCHEDULER's cluster
-            execute_run(engine, run_id, route_iterations, executor)
-    except Cancelled:
-        return
-    except InputError as exc:
-        fail_run(engine, run_id, str(exc))
-    except Exception as exc:  # recorded on the run; the worker stays up
-        logger.exception("run %s failed", run_id)
-        fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+    _carry(url, RunRecord, run_id, route_iterations)
 
 
 def sweep_in_worker(url: str, sweep_id: int, route_iterations: int) -> None:
     """Worker entry point for a sweep (its tasks on the same executor as a run's)."""
+    _carry(url, SweepRecord, sweep_id, route_iterations)
+
+
+def _carry(
+    url: str, model: type[RunRecord] | type[SweepRecord], item_id: int, route_iterations: int
+) -> None:
+    """Execute a claimed run or sweep; a failure is recorded on it and the worker stays up."""
     engine = _engine(url)
+    execute = execute_run if model is RunRecord else execute_sweep
     try:
         with make_executor() as executor:  # inline, or TONGBAN_DASK_SCHEDULER's cluster
-            execute_sweep(engine, sweep_id, route_iterations, executor)
+            execute(engine, item_id, route_iterations, executor)
     except Cancelled:
         return
     except InputError as exc:
-        fail_sweep(engine, sweep_id, str(exc))
-    except Exception as exc:  # recorded on the sweep; the worker stays up
-        logger.exception("sweep %s failed", sweep_id)
-        fail_sweep(engine, sweep_id, f"{type(exc).__name__}: {exc}")
+        fail_work(engine, model, item_id, str(exc))
+    except Exception as exc:
+        logger.exception("%s %s failed", model.__tablename__, item_id)
+        fail_work(engine, model, item_id, f"{type(exc).__name__}: {exc}")
 
 
 def routing_job_in_worker(url: str, job_id: int, max_seconds: float) -> None:
@@ -210,10 +208,8 @@ class Dispatcher:
             if isinstance(error, BrokenProcessPool):
                 self._pool = None
             message = f"worker process died: {error!r}"
-            if model is RunRecord:
-                fail_run(self.engine, item_id, message)
-            elif model is SweepRecord:
-                fail_sweep(self.engine, item_id, message)
+            if issubclass(model, (RunRecord, SweepRecord)):
+                fail_work(self.engine, model, item_id, message)
             else:
                 _finish_job(self.engine, item_id, RunStatus.failed, None, message)
 

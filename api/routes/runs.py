@@ -13,7 +13,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
@@ -32,6 +31,7 @@ from api.models.runs import (
 )
 from api.quota import check_quota
 from api.result_cache import ResultCache
+from api.routes.listing import newest_first
 from api.routes.scenarios import load as load_scenario
 from api.run_report import report_on_demand
 from sim.scenarios.budget import check_run_size
@@ -187,14 +187,7 @@ def list_runs(
     scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[RunPublic]:
     """Runs, newest first (optionally of one scenario)."""
-    query = (
-        select(RunRecord)
-        .options(*(defer(getattr(RunRecord, name), raiseload=True) for name in LIST_SKIPS))
-        .order_by(col(RunRecord.id).desc())
-    )
-    if scenario_id is not None:
-        query = query.where(RunRecord.scenario_id == scenario_id)
-    runs = list(session.exec(query.limit(200)))
+    runs = list(session.exec(newest_first(RunRecord, LIST_SKIPS, scenario_id)))
     names = table_names(session, [run.id for run in runs if run.id is not None])
     return [public(session, run, names[run.id or 0]) for run in runs]
 

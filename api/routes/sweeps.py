@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from api.deps import MAX_ID, Id, Planner, Reader, SessionDep, SettingsDep
 from api.models.common import accepted_response, problem_responses, utcnow
@@ -22,6 +21,7 @@ from api.models.sweeps import (
     SweepSetting,
 )
 from api.quota import check_quota
+from api.routes.listing import newest_first
 from api.sweep_input import plan, resolve_base
 from tongban.pipeline.sweep import sweep_csv_text
 
@@ -149,14 +149,8 @@ def list_sweeps(
     scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[SweepPublic]:
     """Sweeps, newest first (optionally of one stored scenario)."""
-    query = (
-        select(SweepRecord)
-        .options(*(defer(getattr(SweepRecord, name), raiseload=True) for name in LIST_SKIPS))
-        .order_by(col(SweepRecord.id).desc())
-    )
-    if scenario_id is not None:
-        query = query.where(SweepRecord.scenario_id == scenario_id)
-    return [public(sweep) for sweep in session.exec(query.limit(200))]
+    query = newest_first(SweepRecord, LIST_SKIPS, scenario_id)
+    return [public(sweep) for sweep in session.exec(query)]
 
 
 @router.get("/sweeps/{sweep_id}", response_model=SweepPublic, responses=problem_responses(404))
