@@ -37,13 +37,16 @@ from tongban.pipeline.sweep import (
 Key = tuple[int, int]  # (point, replication)
 
 
-def _set_progress(engine: Engine, sweep_id: int, **stages: tuple[int, int]) -> None:
-    """Record ``stage=(done, total)`` pairs; Cancelled if the sweep is no longer running."""
+def _set_progress(engine: Engine, sweep_id: int, **stages: tuple[int, int, int]) -> None:
+    """Record ``stage=(done, total, recomputed)``; Cancelled if the sweep is no longer running."""
     with Session(engine) as session:
         sweep = session.get(SweepRecord, sweep_id)
         if sweep is None or sweep.status != RunStatus.running:
             raise Cancelled
-        steps = {name: {"done": done, "total": total} for name, (done, total) in stages.items()}
+        steps = {
+            name: {"done": done, "total": total, "recomputed": recomputed}
+            for name, (done, total, recomputed) in stages.items()
+        }
         sweep.progress = {**sweep.progress, **steps}
         session.add(sweep)
         session.commit()
@@ -100,25 +103,32 @@ def execute_sweep(
         source, started = sweep.scenario_name, sweep.started_at or utcnow()
     points = plan_points_from(body, library_settings(settings), source)
     count = len(points)
-    _set_progress(engine, sweep_id, prepare=(0, count))
+    _set_progress(engine, sweep_id, prepare=(0, count, 0))
     prepared = prepare_points(
         points,
         options,
-        on_prepared=lambda i: _set_progress(engine, sweep_id, prepare=(i + 1, count)),
+        on_prepared=lambda i: _set_progress(engine, sweep_id, prepare=(i + 1, count, 0)),
     )
     keys = sweep_keys(prepared)
     done = _stored_keys(engine, sweep_id) & set(keys)
     missing = [key for key in keys if key not in done]
+    left = [run.replications for run in prepared]  # per point: replications not stored yet
+    for point, _ in done:
+        left[point] -= 1
+    recomputed = [0]  # replications computed although already stored: 0 on a clean resume
 
     def report() -> None:
-        complete = sum(
-            all((p, r) in done for r in range(run.replications)) for p, run in enumerate(prepared)
-        )
-        _set_progress(engine, sweep_id, simulation=(len(done), len(keys)), points=(complete, count))
+        simulation = (len(done), len(keys), recomputed[0])
+        points_done = (sum(n == 0 for n in left), count, 0)
+        _set_progress(engine, sweep_id, simulation=simulation, points=points_done)
 
     def store(position: int, result: Any) -> None:
-        _store(engine, sweep_id, missing[position], result)
-        done.add(missing[position])
+        key = missing[position]
+        if not _store(engine, sweep_id, key, result):
+            recomputed[0] += 1
+        if key not in done:
+            done.add(key)
+            left[key[0]] -= 1
         report()
 
     report()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from api.db import make_engine
 from api.models.sweeps import SweepRecord, SweepReplicationRecord
-from api.sweep_work import execute_sweep
+from api.sweep_work import _store, execute_sweep
 from api.workers import claim, sweep_in_worker
 from sim.scenarios.overrides import parse_setting
 from tests.api.conftest import ServiceFactory
@@ -275,6 +275,33 @@ def test_a_resumed_sweep_computes_only_what_is_missing(service: Service) -> None
     execute_sweep(engine, sweep_id, executor=again)
     assert again.tasks == 1
     assert service.request("GET", f"/sweeps/{sweep_id}/results", "analyst").json() == done
+    engine.dispose()
+
+
+class RacingInline(InlineExecutor):
+    """Inline; another worker stores the first task's replication before this one does."""
+
+    def __init__(self, engine: Engine, sweep_id: int) -> None:
+        self.engine, self.sweep_id = engine, sweep_id
+
+    def map_parts(
+        self, fn: Any, parts: Any, keys: Any, on_done: Any = None, on_result: Any = None
+    ) -> Any:
+        first = keys[0]
+        assert _store(self.engine, self.sweep_id, first, fn(parts[first[0]], first))
+        return super().map_parts(fn, parts, keys, on_done, on_result)
+
+
+def test_a_replication_stored_twice_is_counted_as_recomputed(service: Service) -> None:
+    grid = [{"path": "windows.W1.clerks", "values": [9, 10]}, {"path": "days", "values": [4]}]
+    body = {"scenario_name": "mmc", "settings": grid, "seed": 4, "replications": 2}
+    engine, sweep_id = _claimed(service, body)
+    execute_sweep(engine, sweep_id, executor=RacingInline(engine, sweep_id))
+    sweep = service.request("GET", f"/sweeps/{sweep_id}", "analyst").json()
+    assert sweep["status"] == "succeeded"
+    assert sweep["progress"]["simulation"] == {"done": 4, "total": 4, "recomputed": 1}
+    assert sweep["progress"]["points"] == {"done": 2, "total": 2, "recomputed": 0}
+    assert _stored(service, SweepReplicationRecord) == 4
     engine.dispose()
 
 
