@@ -22,12 +22,11 @@ midnight counts on from 1440).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from geo import units
-from geo.crs import geodesic_m
 from geo.ems import default_network
+from geo.ems_air import unit_km
 from tongban.kernel.errors import InputError
 
 MINUTES_PER_DAY = 24 * 60
@@ -57,21 +56,6 @@ class MailRoute:
     departures_min: tuple[int, ...]
     travel_min: int
     km: float
-
-    def next_departure(self, ready_min: float) -> int:
-        """The first departure at or after ``ready_min`` (the next day's if none is left)."""
-        day = math.floor(ready_min / MINUTES_PER_DAY)
-        for offset in (0, 1):
-            for dep in self.departures_min:
-                at = (day + offset) * MINUTES_PER_DAY + dep
-                if at >= ready_min:
-                    return at
-        raise AssertionError("unreachable: a departure exists every day")
-
-    def arrival(self, ready_min: float) -> tuple[int, int]:
-        """(departure, arrival at the centre) for bags ready at the branch at ``ready_min``."""
-        departure = self.next_departure(ready_min)
-        return departure, departure + self.travel_min
 
 
 def centre_of(code: str) -> EmsCentre:
@@ -113,7 +97,7 @@ def mail_route(county_code: str) -> MailRoute:
         raise RuntimeError(f"EMS route {county_code} → {centre.code} starts with {leg.kind}")
     params = network.params
     seat = units.get(centre.code)
-    km = float(geodesic_m(unit.lon, unit.lat, seat.lon, seat.lat)) / 1000.0 * params.detour_factor
+    km = unit_km(unit, seat) * params.detour_factor  # the road km of the EMS model's leg
     return MailRoute(
         county_code=county_code,
         centre_code=centre.code,

@@ -71,7 +71,6 @@ class Inbox(Generic[T]):
         self.priority = priority
         self.deliver = deliver
         self._due: dict[float, list[tuple[int, T]]] = {}
-        self.pending = 0
 
     def put(self, at: float, key: int, item: T) -> None:
         """Hold ``item`` until minute ``at`` (now if past); ``key`` orders a minute's items."""
@@ -81,12 +80,10 @@ class Inbox(Generic[T]):
             bucket = self._due[at] = []
             At(self.env, at, self.priority, at).callbacks.append(self._hand_over)
         bucket.append((key, item))
-        self.pending += 1
 
     def _hand_over(self, event: simpy.Event) -> None:
         bucket = self._due.pop(cast(float, event.value))
         bucket.sort(key=_first)
-        self.pending -= len(bucket)
         deliver = self.deliver
         for _, item in bucket:
             deliver(item)
