@@ -51,7 +51,8 @@ def _rounds(seed: int, n: int) -> list[Round]:
     ids = rng.permutation(n) + 1
     efforts = rng.exponential(90.0, n) + 1.0
     decisions = arrivals + rng.uniform(0.0, 5 * 1440.0, n)
-    return list(zip(arrivals.tolist(), ids.tolist(), efforts.tolist(), decisions.tolist()))
+    columns = (arrivals.tolist(), ids.tolist(), efforts.tolist(), decisions.tolist())
+    return list(zip(*columns, strict=True))
 
 
 def _heap(plan: OfficePlan, period: Any, rounds: list[Round]) -> tuple[dict[int, float], Any]:
@@ -77,7 +78,7 @@ def _processes(plan: OfficePlan, rounds: list[Round]) -> dict[int, float]:
 
     def reviewer() -> Generator[Any, Any, None]:
         while True:
-            case_id, effort, decision, done = yield queue.get()
+            _, effort, decision, done = yield queue.get()
             start = timetable.next_open(env.now)
             yield env.timeout(timetable.add_open_minutes(start, effort) - env.now)
             done.succeed(decision)
