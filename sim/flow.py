@@ -210,6 +210,11 @@ class CaseFlow:
         self.in_flight -= 1
         self.boundary.to_window(case, arrival)
 
+    def return_to_window(self, case: Case, at: float) -> None:
+        """A second visit handed back from an office partition comes to its window at ``at``."""
+        self.windows[case.window].returning.put(at, case.id, case)
+        self.in_flight += 1
+
     # -- after the window ------------------------------------------------------------------
     def _outbound(self, case: Case, plan: MatterPlan) -> None:
         window = self.compiled.windows[case.window]

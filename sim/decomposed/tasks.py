@@ -118,9 +118,7 @@ def run_windows(shared: Shared, task: WindowTask) -> list[WindowOutput]:
     )
     for index in task.windows:
         for at, state in task.returning.get(index, ()):
-            case = Case.from_state(state)
-            engine.windows[index].returning.put(at, case.id, case)
-            engine.flow.in_flight += 1
+            engine.flow.return_to_window(Case.from_state(state), at)
     engine.run_until_done(compiled.period.run_until, shared.replication)
     created = engine.created()
     outputs = {
