@@ -108,6 +108,8 @@ class PickupPlan:
     waiting_hours: float
     parcels: float
     slot_choice_status: str = "OPTIMAL"
+    # (window id, parcel waiting-hours per day) of every window with a pickup, in window order
+    hall_wait_hours: tuple[tuple[str, float], ...] = ()
 
     @property
     def pickups_per_day(self) -> int:
@@ -302,10 +304,12 @@ def plan_pickups(
                 )
     total_wait = 0.0
     parcels = 0.0
+    hall_wait: dict[int, float] = {}
     for i, times in arrivals.items():
         w = windows[i]
         if times:
-            total_wait += waiting_hours(w.open_min, w.close_min, times, w.daily_parcels)
+            hall_wait[i] = waiting_hours(w.open_min, w.close_min, times, w.daily_parcels)
+            total_wait += hall_wait[i]
             parcels += w.daily_parcels
     cost_units = sum(sr.result.cost for sr in slot_routings)
     km = sum(sr.result.distance for sr in slot_routings) / 1000.0
@@ -323,6 +327,7 @@ def plan_pickups(
         waiting_hours=total_wait,
         parcels=parcels,
         slot_choice_status=choice.status,
+        hall_wait_hours=tuple((windows[i].id, hall_wait[i]) for i in sorted(hall_wait)),
     )
 
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from routing.build import COST_UNITS_PER_YUAN, MatrixFunction, road_matrix
 from routing.digest import PlanDigest, window_of
-from routing.outputs import RouteLine
 
 HOURS_PER_DAY = 24.0
 
@@ -84,25 +83,6 @@ def _without(route: _Route, halls: frozenset[str], matrix: MatrixFunction | None
     return _Route([route.stops[i] for i in keep], coords, metres)
 
 
-def _saving_units(
-    routes: Sequence[_Route],
-    halls: frozenset[str],
-    prices: VanPrices,
-    matrix: MatrixFunction | None,
-) -> tuple[int, list[_Route]]:
-    """Cost units saved by taking ``halls`` off the routes, and the routes without them."""
-    saved = 0
-    after = []
-    for route in routes:
-        reduced = _without(route, halls, matrix)
-        if reduced is not route:
-            saved += prices.per_metre * (route.metres - reduced.metres)
-            if route.stops and not reduced.stops:
-                saved += prices.fixed
-        after.append(reduced)
-    return saved, after
-
-
 def choose_counties(
     direct: PlanDigest,
     options: Mapping[str, BranchOption],
@@ -110,25 +90,61 @@ def choose_counties(
     prices: VanPrices,
     matrix: MatrixFunction | None = None,
 ) -> tuple[str, ...]:
-    """The counties whose branch is cheaper than the direct plan (module docstring, 1–3)."""
+    """The counties whose branch is cheaper than the direct plan (module docstring, 1–3).
+
+    A county's saving is the sum over routes of what taking its halls off that route saves;
+    a route's part is re-measured only when the route changed (a chosen county's halls came
+    off it), everything else about an option is computed once.
+    """
     routes = [_Route(list(r.stops), list(r.coords), r.distance_m) for r in direct.lines]
-    chosen: list[str] = []
     left = dict(sorted(options.items()))
+    fixed = {  # per county: (unserved rows the branch removes, direct wait yuan, branch yuan)
+        county: _branch_side(direct, option, weight) for county, option in left.items()
+    }
+    parts: dict[tuple[int, str], tuple[int, _Route]] = {}  # (route, county) → saving, route
+
+    def part(index: int, county: str) -> tuple[int, _Route]:
+        key = (index, county)
+        if key not in parts:
+            route = routes[index]
+            reduced = _without(route, left[county].halls, matrix)
+            saved = prices.per_metre * (route.metres - reduced.metres)
+            if route.stops and not reduced.stops:
+                saved += prices.fixed
+            parts[key] = (saved, reduced)
+        return parts[key]
+
+    chosen: list[str] = []
     while left:
-        best: tuple[tuple[int, float], str, list[_Route]] | None = None
-        for county, option in left.items():
-            saved, after = _saving_units(routes, option.halls, prices, matrix)
-            direct_yuan = saved / COST_UNITS_PER_YUAN + weight * direct.wait_of(set(option.halls))
-            unserved, branch_yuan = option.rank(weight)
-            gain = (direct.unserved_of(set(option.halls)) - unserved, direct_yuan - branch_yuan)
+        best: tuple[tuple[int, float], str] | None = None
+        for county in left:
+            saved = sum(part(i, county)[0] for i in range(len(routes)))
+            unserved_gain, wait_yuan, branch_yuan = fixed[county]
+            gain = (unserved_gain, saved / COST_UNITS_PER_YUAN + wait_yuan - branch_yuan)
             if gain > (0, 0.0) and (best is None or gain > best[0]):
-                best = (gain, county, after)
+                best = (gain, county)
         if best is None:
             break
-        _, county, routes = best
+        county = best[1]
+        for index in range(len(routes)):
+            reduced = part(index, county)[1]
+            if reduced is not routes[index]:  # the route changed: its parts are stale
+                routes[index] = reduced
+                for other in left:
+                    parts.pop((index, other), None)
         chosen.append(county)
         del left[county]
     return tuple(sorted(chosen))
+
+
+def _branch_side(
+    direct: PlanDigest, option: BranchOption, weight: float
+) -> tuple[int, float, float]:
+    """What a branch changes apart from the routes' savings: the unserved rows it removes,
+    weight × the county's waiting-hours in the direct plan, and the branch's own yuan."""
+    unserved, branch_yuan = option.rank(weight)
+    halls = set(option.halls)
+    return direct.unserved_of(halls) - unserved, weight * direct.wait_of(halls), branch_yuan
 
 
 def plan_rank(
@@ -148,8 +164,3 @@ def consolidated_is_better(
 ) -> bool:
     """The centre without the branches' counties, plus the branches, beats the direct plan."""
     return plan_rank(centre, branches, weight) < plan_rank(direct, (), weight)
-
-
-def lines_metres(lines: Sequence[RouteLine], matrix: MatrixFunction | None = None) -> list[int]:
-    """Each route re-measured on the road model (a check that the lines are whole)."""
-    return [_metres(line.coords, matrix) for line in lines]

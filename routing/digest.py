@@ -10,14 +10,11 @@ need, in a few kilobytes.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from routing.batching import Pickup, PickupPlan
-from routing.build import SECONDS_PER_MINUTE, WindowSite
 from routing.outputs import RouteLine, route_lines
-from routing.waiting import waiting_hours
 
 
 def window_of(stop_id: str) -> str:
@@ -68,30 +65,19 @@ def empty_digest(depot_code: str, unserved: Sequence[tuple[str, str, str]] = ())
 def digest(
     plan: PickupPlan,
     depot_code: str,
-    windows: Sequence[WindowSite],
     label: str,
     unserved: Sequence[tuple[str, str, str]] = (),
 ) -> PlanDigest:
     """The plan in small form; van labels get the prefix ``label``; ``unserved`` adds rows.
 
-    Per-window waiting-hours use the routed arrival minutes, as :func:`plan_pickups` does.
+    Per-window waiting-hours are :func:`plan_pickups`'s (from the routed arrival minutes).
     """
-    arrivals: dict[str, list[float]] = defaultdict(list)
-    for sr in plan.slots:
-        for route in sr.result.routes:
-            for stop, arrival in zip(route.stops, route.arrivals, strict=True):
-                arrivals[window_of(sr.problem.stops[stop].id)].append(arrival / SECONDS_PER_MINUTE)
-    waits = tuple(
-        (w.id, waiting_hours(w.open_min, w.close_min, arrivals[w.id], w.daily_parcels))
-        for w in windows
-        if arrivals.get(w.id)
-    )
     return PlanDigest(
         depot_code=depot_code,
         pickups=tuple(replace(p, vehicle=label + p.vehicle) for p in plan.pickups),
         lines=tuple(route_lines(plan, label)),
         unserved=(*plan.unserved, *unserved),
-        hall_wait_hours=waits,
+        hall_wait_hours=plan.hall_wait_hours,
         routes=plan.routes,
         vans_needed=plan.vans_needed,
         km=plan.km,

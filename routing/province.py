@@ -270,20 +270,10 @@ def province_problem(
         branches=branches,
         assumptions=assumptions,
         branch=branch,
-        waiting_weight=assumptions.default_weight if waiting_weight is None else waiting_weight,
+        waiting_weight=assumptions.checked_weight(waiting_weight),
         stop=stop or DEFAULT_STOP,
         seed=seed,
         matrix=matrix,
-    )
-
-
-def _vehicle(problem: ProvinceProblem, count: int) -> VehicleSpec:
-    a = problem.assumptions
-    return VehicleSpec(
-        count=count,
-        capacity=a.van_capacity_parcels,
-        cost_per_km=a.cost_per_km_yuan,
-        cost_per_vehicle=a.cost_per_dispatch_yuan,
     )
 
 
@@ -297,14 +287,13 @@ class DepotRouting:
     code: str
     label: str
     plan: PickupPlan | None
-    windows: tuple[WindowSite, ...]
     far: tuple[tuple[str, str, str], ...]
 
     def digest(self) -> PlanDigest:
         """The small form a task returns."""
         if self.plan is None:
             return empty_digest(self.code, self.far)
-        return digest(self.plan, self.code, self.windows, self.label, self.far)
+        return digest(self.plan, self.code, self.label, self.far)
 
 
 def _route_depot(
@@ -319,7 +308,7 @@ def _route_depot(
     """Route one depot's halls; halls beyond a van's reach are unserved with the reason."""
     sites = [h.site for h in halls]
     if not sites:
-        return DepotRouting(code, label, None, (), ())
+        return DepotRouting(code, label, None, ())
     # great-circle km from the depot, as routing.build.validate_sites measures the reach
     km = great_circle_m([depot.lon, *(s.lon for s in sites)], [depot.lat, *(s.lat for s in sites)])
     km = km[0, 1:] / 1000.0
@@ -330,7 +319,7 @@ def _route_depot(
         if d > MAX_REACH_KM
     )
     if not near:
-        return DepotRouting(code, label, None, (), far)
+        return DepotRouting(code, label, None, far)
     plan = plan_pickups(
         depot,
         near,
@@ -342,7 +331,7 @@ def _route_depot(
         stop=problem.stop,
         seed=problem.seed,
     )
-    return DepotRouting(code, label, plan, near, far)
+    return DepotRouting(code, label, plan, far)
 
 
 def route_depot(problem: ProvinceProblem, key: TaskKey) -> DepotRouting:
@@ -351,14 +340,14 @@ def route_depot(problem: ProvinceProblem, key: TaskKey) -> DepotRouting:
     kind, code, left_out = key
     if kind == "branch":
         b = problem.branch_sites(code)
-        vehicle = _vehicle(problem, problem.branch.vans)
+        vehicle = problem.assumptions.vehicle(problem.branch.vans)
         return _route_depot(problem, code, b.depot, b.halls, vehicle, b.slots, f"{code}-branch-")
     if kind != "centre":
         raise ValueError(f"unknown task kind {kind!r}")
     c = problem.centre(code)
     halls = [h for h in c.halls if h.county is None or h.county not in left_out]
     slots = [PickupSlot(n, a, b) for n, a, b in problem.assumptions.slots]
-    vehicle = _vehicle(problem, problem.assumptions.vans)
+    vehicle = problem.assumptions.vehicle()
     return _route_depot(problem, code, c.depot, halls, vehicle, slots, f"{code}-")
 
 

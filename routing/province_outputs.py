@@ -19,23 +19,32 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
+from geo.ems import default_network
 from routing.outputs import PlannedPickupRow, TradeoffRow, clock, lines_geojson
 from routing.province_plan import ProvincePlan
 from routing.scenario import UnservedWindow
 from tongban.kernel.tables import EXCEL
 
 MINUTES_PER_DAY = 24 * 60
-ASSUMPTIONS = (
-    "assumption: a hall's parcels go to the EMS processing centre that serves its unit "
-    "(its prefecture-equivalent's seat; geo.ems), one VRPTW per centre",
-    "assumption: a county's EMS branch sits at the county seat (no public list of branch "
-    "locations was found)",
-    "assumption: the branch → centre mail route is the EMS model's collection leg from the "
-    "county (leaves 11:00 and 16:00, road time at the model's local speed), the leg the "
-    "simulation uses for an item posted there; no separate timetable is invented",
-    "assumption: branch vans are the centre's kind at the centre's prices, so the choice "
-    "turns on kilometres, dispatches and the mail route's schedule only",
-)
+
+
+def assumptions() -> list[str]:
+    """The province plan's stated assumptions (the mail route's departures from the EMS
+    model's own parameters, so the text cannot drift from what is planned)."""
+    departures = " and ".join(
+        clock(round(hours * 60)) for hours in default_network().params.collection_hours
+    )
+    return [
+        "assumption: a hall's parcels go to the EMS processing centre that serves its unit "
+        "(its prefecture-equivalent's seat; geo.ems), one VRPTW per centre",
+        "assumption: a county's EMS branch sits at the county seat (no public list of branch "
+        "locations was found)",
+        "assumption: the branch → centre mail route is the EMS model's collection leg from the "
+        f"county (leaves {departures}, road time at the model's local speed), the leg the "
+        "simulation uses for an item posted there; no separate timetable is invented",
+        "assumption: branch vans are the centre's kind at the centre's prices, so the choice "
+        "turns on kilometres, dispatches and the mail route's schedule only",
+    ]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class CentreRow:
     direct_vehicle_cost_yuan_per_day: float
     direct_parcel_wait_hours_per_day: float
     direct_unserved: int
+    slot_choice_status: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ def centre_rows(plan: ProvincePlan) -> list[CentreRow]:
             direct_vehicle_cost_yuan_per_day=round(c.direct.vehicle_cost_yuan, 1),
             direct_parcel_wait_hours_per_day=round(c.direct.waiting_hours, 1),
             direct_unserved=len(c.direct.unserved),
+            slot_choice_status=c.slot_choice_status,
         )
         for c in plan.centres
     ]
@@ -198,7 +209,7 @@ def metadata(plan: ProvincePlan) -> dict[str, object]:
             "no_improvement": p.stop.no_improvement,
         },
         "assumptions": asdict(p.assumptions),
-        "branches": {**asdict(p.branch), "assumptions": list(ASSUMPTIONS)},
+        "branches": {**asdict(p.branch), "assumptions": assumptions()},
     }
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from routing.build import VehicleSpec, vehicle_type
+from routing.build import vehicle_type
 from routing.consolidation import (
     BranchOption,
     VanPrices,
@@ -120,8 +120,16 @@ class CentrePlan:
 
     @property
     def halls_via_branches(self) -> int:
-        """Halls whose parcels a branch collects."""
-        return sum(len(b.sites.halls) for b in self.branches)
+        """Halls whose parcels a branch collects (with a pickup in the branch's plan)."""
+        return sum(b.plan.halls_served for b in self.branches)
+
+    @property
+    def slot_choice_status(self) -> str:
+        """CP-SAT's status for the pickup slots: ``OPTIMAL`` when every plan (the centre's,
+        each branch's) was proved optimal, else the first other status (e.g. ``FEASIBLE``:
+        stopped by the time limit with a plan not proved best)."""
+        statuses = [p.slot_choice_status for p in self.parts if p.slot_choice_status != "OPTIMAL"]
+        return statuses[0] if statuses else "OPTIMAL"
 
     @property
     def pickups_per_day(self) -> int:
@@ -169,9 +177,7 @@ class ProvincePlan:
 
 def _prices(problem: ProvinceProblem) -> VanPrices:
     a = problem.assumptions
-    vt = vehicle_type(
-        VehicleSpec(1, a.van_capacity_parcels, a.cost_per_km_yuan, a.cost_per_dispatch_yuan)
-    )
+    vt = vehicle_type(a.vehicle(1))
     return VanPrices(vt.fixed_cost, vt.unit_distance_cost)
 
 

@@ -53,6 +53,25 @@ class RoutingAssumptions:
     default_weight: float = 3.0
     max_pickups: int = 3
 
+    def vehicle(self, count: int | None = None) -> VehicleSpec:
+        """The van fleet: ``count`` vans (default :attr:`vans`) at these prices."""
+        return VehicleSpec(
+            count=self.vans if count is None else count,
+            capacity=self.van_capacity_parcels,
+            cost_per_km=self.cost_per_km_yuan,
+            cost_per_vehicle=self.cost_per_dispatch_yuan,
+        )
+
+    def checked_weight(self, waiting_weight: float | None) -> float:
+        """The waiting weight to plan with (``None``: the default), checked ≥ 0 and finite."""
+        weight = self.default_weight if waiting_weight is None else waiting_weight
+        if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+            raise InputError(
+                f"waiting_weight must be a finite number >= 0 (yuan per parcel-hour), got {weight}",
+                field="waiting_weight",
+            )
+        return float(weight)
+
 
 Sites = dict[str, tuple[DepotSite, list[WindowSite]]]  # prefecture code → centre, windows
 
@@ -72,12 +91,7 @@ def plan_scenario(
     assumptions = assumptions or RoutingAssumptions()
     if iterations is not None:
         seconds = None
-    vehicle = VehicleSpec(
-        count=assumptions.vans,
-        capacity=assumptions.van_capacity_parcels,
-        cost_per_km=assumptions.cost_per_km_yuan,
-        cost_per_vehicle=assumptions.cost_per_dispatch_yuan,
-    )
+    vehicle = assumptions.vehicle()
     slots = [PickupSlot(n, a, b) for n, a, b in assumptions.slots]
     plans: dict[str, list[PickupPlan]] = {}
     for code, (depot, windows) in sites.items():
@@ -209,12 +223,7 @@ def plan_for_sites(
     dropped (see :func:`plan_scenario`).
     """
     assumptions = assumptions or RoutingAssumptions()
-    weight = assumptions.default_weight if waiting_weight is None else waiting_weight
-    if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
-        raise InputError(
-            f"waiting_weight must be a finite number >= 0 (yuan per parcel-hour), got {weight}",
-            field="waiting_weight",
-        )
+    weight = assumptions.checked_weight(waiting_weight)
     if weight not in assumptions.weights:
         assumptions = replace(assumptions, weights=tuple(sorted((*assumptions.weights, weight))))
     plans = plan_scenario(sites, assumptions, seconds=seconds, seed=seed, iterations=iterations)
@@ -253,4 +262,8 @@ def _merge(plans: dict[str, PickupPlan], weight: float) -> PickupPlan:
         vehicle_cost_yuan=sum(p.vehicle_cost_yuan for p in parts),
         waiting_hours=sum(p.waiting_hours for p in parts),
         parcels=sum(p.parcels for p in parts),
+        slot_choice_status=next(
+            (p.slot_choice_status for p in parts if p.slot_choice_status != "OPTIMAL"), "OPTIMAL"
+        ),
+        hall_wait_hours=tuple(x for p in parts for x in p.hall_wait_hours),
     )

@@ -125,14 +125,14 @@ def test_province_cost_is_the_sum_of_the_centres_costs(plan: ProvincePlan) -> No
     for centre in plan.centres:
         recomputed = sum(150.0 + 2.0 * line.distance_m / 1000.0 for line in centre.lines)
         assert centre.vehicle_cost_yuan == pytest.approx(recomputed, abs=0.01)
-    rows = centre_rows(plan)
+    # the province's line, recomputed from every route line of every centre and branch
+    lines = [line for centre in plan.centres for line in centre.lines]
     total = tradeoff_row(plan)
-    assert len(rows) == 2
+    assert len(centre_rows(plan)) == 2 and lines
     assert total.vehicle_cost_yuan_per_day == pytest.approx(
-        sum(r.vehicle_cost_yuan_per_day for r in rows), abs=0.1
+        sum(150.0 + 2.0 * line.distance_m / 1000.0 for line in lines), abs=0.1
     )
-    assert total.km_per_day == pytest.approx(sum(r.km_per_day for r in rows), abs=0.1)
-    assert total.unserved == sum(r.unserved for r in rows)
+    assert total.km_per_day == pytest.approx(sum(x.distance_m for x in lines) / 1000.0, abs=0.1)
 
 
 def test_far_counties_are_collected_by_their_branch(plan: ProvincePlan) -> None:
@@ -154,13 +154,15 @@ def test_far_counties_are_collected_by_their_branch(plan: ProvincePlan) -> None:
     }
     assert all(len(depots) == 1 for depots in by_depot.values())
     assert set(collected) | {u[0] for u in ganzi.unserved} == set(ganzi.hall_ids)
-    for b in ganzi.branches:  # a branch whose mail route misses the cut-off is a day late
-        assert (b.sites.days_late > 0) == (b.sites.arrival_min > 18 * 60 + 30)
+    # 石渠 is 641 road km (16 h) from 康定: no mail route departure makes the centre's 18:30
+    # cut-off, so its bags go a night later; 泸定 (36 km) makes it the same day
+    far, near = plan.problem.branch_sites("513332"), plan.problem.branch_sites("513322")
+    assert far.days_late == 1 and far.arrival_min > 18 * 60 + 30
+    assert near.days_late == 0 and near.arrival_min <= 18 * 60 + 30
 
 
 def test_branches_off_keeps_every_hall_with_its_centre(stand_in: MatrixFunction) -> None:
     plan = plan_province(_problem(stand_in, mode="off"))
-    assert plan.problem.branches == ()
     for centre in plan.centres:
         assert centre.branches == () and centre.plan == centre.direct
 

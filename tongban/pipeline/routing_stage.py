@@ -14,7 +14,6 @@ plans them per EMS centre (:mod:`routing.province`), on an executor's ``map``.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -278,12 +277,7 @@ def plan_for_province(
     on every executor).
     """
     assumptions = RoutingAssumptions()
-    weight = assumptions.default_weight if waiting_weight is None else waiting_weight
-    if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
-        raise InputError(
-            f"waiting_weight must be a finite number >= 0 (yuan per parcel-hour), got {weight}",
-            field="waiting_weight",
-        )
+    weight = assumptions.checked_weight(waiting_weight)
     stop = (
         DEFAULT_STOP
         if seconds is None and iterations is None
