@@ -39,8 +39,9 @@ def partitions_option() -> Any:
         None,
         "--partitions",
         parser=NumberIn(whole=True, low=1, high=MAX_PARTITIONS),
-        help="Run each replication as window and office partitions (the same result as a "
-        "whole run; docs/decomposed.md).",
+        help="Run each replication as window and office partitions, one after another (the "
+        "same result as a whole run, with more work: a check, not a speed-up; "
+        "docs/decomposed.md).",
     )
 
 
