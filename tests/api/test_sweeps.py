@@ -293,7 +293,7 @@ class RacingInline(InlineExecutor):
 
 
 def test_a_replication_stored_twice_is_counted_as_recomputed(service: Service) -> None:
-    grid = [{"path": "windows.W1.clerks", "values": [9, 10]}, {"path": "days", "values": [4]}]
+    grid = [{"path": "windows.W1.clerks", "values": [9, 10]}, {"path": "days", "values": [7]}]
     body = {"scenario_name": "mmc", "settings": grid, "seed": 4, "replications": 2}
     engine, sweep_id = _claimed(service, body)
     execute_sweep(engine, sweep_id, executor=RacingInline(engine, sweep_id))
