@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from sim.stats import LogHistogram, RunningMoments, Tally, t_halfwidth
@@ -50,3 +52,47 @@ def test_t_halfwidth_is_the_student_interval() -> None:
     expected = scipy_stats.t.ppf(0.975, 3) * np.std(values, ddof=1) / 2.0
     assert t_halfwidth(values) == pytest.approx(expected)
     assert np.isnan(t_halfwidth([1.0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    blocks=st.lists(
+        st.lists(
+            st.one_of(st.just(0.0), st.floats(1e-9, 1e12, allow_nan=False, allow_infinity=False)),
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    split=st.integers(0, 6),
+)
+def test_a_sketch_stores_its_used_span_only_and_merges_in_any_order(
+    blocks: list[list[float]], split: int
+) -> None:
+    """Quantiles and shares of sketches built from blocks, merged in two groups either way,
+    equal those of one sketch of all the values; only the used span of bins is stored."""
+    whole, left, right = LogHistogram(), LogHistogram(), LogHistogram()
+    for number, block in enumerate(blocks):
+        values = np.asarray(block, dtype=float)
+        whole.add_block(values)
+        (left if number < split else right).add_block(values)
+    one, other = LogHistogram(), LogHistogram()
+    one.merge(left)
+    one.merge(right)
+    other.merge(right)
+    other.merge(left)
+    for merged in (one, other):
+        assert np.array_equal(merged.counts, whole.counts)
+        assert merged.zeros == whole.zeros and merged.count == whole.count
+        for q in (0.0, 0.3, 0.5, 0.9, 1.0):
+            assert merged.quantile(q) == whole.quantile(q) or np.isnan(whole.quantile(q))
+        for threshold in (1e-7, 0.5, 3.0, 1e6):
+            share = merged.share_at_most(threshold)
+            assert share == whole.share_at_most(threshold) or np.isnan(share)
+    positive = [v for block in blocks for v in block if v > whole.floor]
+    assert int(whole.counts.sum()) == len(positive)
+    if positive:  # the stored span runs from the lowest used bin to the highest
+        used = np.flatnonzero(whole.counts)
+        assert whole.offset == used[0] and whole.stored.size == used[-1] - used[0] + 1
+    else:
+        assert whole.stored.size == 0
