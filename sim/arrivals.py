@@ -83,12 +83,23 @@ class ArrivalGenerator:
         self.weekday_factors = weekday_factors
         self.month_factors = month_factors
         self._pieces: dict[OpeningHours, HourPieces] = {}  # by value: safe to pickle
-        totals = self.rates.sum(axis=0)
-        self._totals = totals
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self._shares = np.where(totals > 0, self.rates / np.where(totals > 0, totals, 1), 0)
-        self._cumulative = np.cumsum(self._shares, axis=0)
+        self._totals = self.rates.sum(axis=0)
+        self._cumulative: np.ndarray | None = None  # built on the first day drawn (:meth:`day`)
         self.single_matter = self.rates.shape[0] == 1
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the cumulative matter shares: a worker rebuilds them on its first
+        day drawn, the same numbers (a national scenario ships 3,209 windows' worth)."""
+        return {**self.__dict__, "_cumulative": None}
+
+    def _matter_cumulative(self) -> np.ndarray:
+        """Per hour, the cumulative shares of the matters' rates (rows × 24)."""
+        if self._cumulative is None:
+            totals = self._totals
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares = np.where(totals > 0, self.rates / np.where(totals > 0, totals, 1), 0)
+            self._cumulative = np.cumsum(shares, axis=0)
+        return self._cumulative
 
     def _pieces_for(self, hours: OpeningHours) -> HourPieces:
         pieces = self._pieces.get(hours)
@@ -122,7 +133,7 @@ class ArrivalGenerator:
         if self.single_matter:
             rows = np.zeros(total, dtype=np.int64)
         else:
-            cumulative = self._cumulative[:, pieces.hours[which]]  # (matters, total)
+            cumulative = self._matter_cumulative()[:, pieces.hours[which]]  # (matters, total)
             draws = rng.random(total)
             rows = (cumulative < draws[None, :]).sum(axis=0).astype(np.int64)
             np.minimum(rows, self.rates.shape[0] - 1, out=rows)
