@@ -28,6 +28,7 @@ DEFAULT_FLOOR_KM = 50.0
 HOME_LEVELS = ("province", "prefecture", "county")
 
 
+@functools.cache
 def home_distribution(
     window_code: str,
     level: str = "prefecture",
@@ -42,6 +43,22 @@ def home_distribution(
     ``exclude_own_province`` (the cross-province case) home units in the window's province
     get zero weight and are dropped. Returns a Series indexed by code summing to 1.
     """
+    homes, probabilities, _ = home_weights(
+        window_code, level, decay, exclude_own_province, floor_km
+    )
+    index = pd.Index(home_codes(level)[homes], name="code")
+    return pd.Series(probabilities, index=index, name="probability")
+
+
+def home_weights(
+    window_code: str,
+    level: str = "prefecture",
+    decay: float = DEFAULT_DECAY,
+    exclude_own_province: bool = True,
+    floor_km: float = DEFAULT_FLOOR_KM,
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`home_distribution`'s numbers without a Series (and not cached): the home units
+    (positions in :func:`home_codes`), their probabilities, and the km between the seats."""
     if level not in HOME_LEVELS:
         raise InputError(f"level {level!r} is not one of {', '.join(HOME_LEVELS)}", field="level")
     if not np.isfinite(decay) or decay < 0:
@@ -54,8 +71,12 @@ def home_distribution(
     dist_km = geodesic_m(window.lon, window.lat, lons[keep], lats[keep]) / 1000.0
     decay_factor = (np.maximum(dist_km, floor_km) / floor_km) ** (-decay)
     raw = weights[keep] * decay_factor
-    probs = pd.Series(raw / raw.sum(), index=pd.Index(codes[keep], name="code"), name="probability")
-    return probs
+    return np.flatnonzero(keep), raw / raw.sum(), np.asarray(dist_km, dtype=float)
+
+
+def home_codes(level: str) -> NDArray[np.str_]:
+    """The codes of the home units at ``level`` (what :func:`home_weights` positions index)."""
+    return _homes(level)[0]
 
 
 @functools.cache

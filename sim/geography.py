@@ -34,16 +34,24 @@ def _office_code(home_code: str, level: str) -> str:
 
 
 class GeoHomes:
-    """Home-locality draws per window (``None`` for windows without an admin code)."""
+    """Home-locality draws per window (``None`` for windows without an admin code).
 
-    def __init__(self, tables: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray] | None]) -> None:
+    A window's table: its home prefectures (positions in ``codes``, the geo layer's
+    prefecture-equivalents), their cumulative probabilities and the one-way road km.
+    """
+
+    def __init__(
+        self,
+        codes: np.ndarray,
+        tables: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray] | None],
+    ) -> None:
+        self.codes = codes
         self.tables = list(tables)
 
     @classmethod
     def for_windows(cls, codes: Sequence[str | None], road_factor: float = 1.3) -> GeoHomes:
         """Build the home distribution of every window from its admin code."""
         from geo import gravity, units
-        from geo.crs import geodesic_m
 
         tables: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []
         for code in codes:
@@ -51,23 +59,9 @@ class GeoHomes:
                 tables.append(None)
                 continue
             window = units.resolve(code)
-            series = gravity.home_distribution(window.code, level="prefecture")
-            homes = [units.get(c) for c in series.index]
-            km = (
-                np.asarray(
-                    geodesic_m(
-                        window.lon,
-                        window.lat,
-                        np.array([u.lon for u in homes]),
-                        np.array([u.lat for u in homes]),
-                    )
-                )
-                / 1000.0
-                * road_factor
-            )
-            probabilities = series.to_numpy(dtype=float)
-            tables.append((np.asarray(series.index, dtype=str), np.cumsum(probabilities), km))
-        return cls(tables)
+            homes, probabilities, km = gravity.home_weights(window.code, level="prefecture")
+            tables.append((homes, np.cumsum(probabilities), km * road_factor))
+        return cls(gravity.home_codes("prefecture"), tables)
 
     def draw(
         self, window_index: int, handling_level: str, rng: np.random.Generator
@@ -76,10 +70,10 @@ class GeoHomes:
         table = self.tables[window_index]
         if table is None:
             return None
-        codes, cumulative, km = table
+        homes, cumulative, km = table
         index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
-        index = min(index, codes.size - 1)
-        return _office_code(str(codes[index]), handling_level), float(km[index])
+        index = min(index, homes.size - 1)
+        return _office_code(str(self.codes[homes[index]]), handling_level), float(km[index])
 
 
 def office_code(unit_code: str, level: str) -> str:
