@@ -51,7 +51,7 @@ class MemorySampler(threading.Thread):
         self.peak_total_mb = 0.0
         self.main_at_peak_mb = 0.0
         self.peak_worker_mb = 0.0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     @staticmethod
     def _rss_mb(pid: int) -> float:
@@ -94,12 +94,12 @@ class MemorySampler(threading.Thread):
         self.peak_worker_mb = max([self.peak_worker_mb, *workers])
 
     def run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._done.wait(self.interval):
             self.sample()
 
     def stop(self) -> None:
         """Take a last reading and end the thread."""
-        self._stop.set()
+        self._done.set()
         self.join()
         self.sample()
 
