@@ -37,6 +37,14 @@ from streams of its own, one per moment of its life — acceptance, posting of t
 depend on event order: changing clerks or reviewers, the routing plan or the partitioning
 of the run never changes what any case draws, only when things happen to it.
 
+What is simulated and what is computed: SimPy events are spent only where cases meet — a
+window's queue and clerks, a staffed office's reviewer queue (its inbox, in (minute, case
+id) order). Every step between is a pure wait nothing else can change (push, pickup, van,
+transit, coordination, an office elsewhere, 补正 papers, the return), so its end is computed
+with a timeout's arithmetic (:func:`sim.models.separation.after`) and a case is no process:
+a case decided elsewhere is complete, with its future minutes, when it leaves the window.
+National, 5 days: 3.7 events per case (10.5 when every step was a case process's timeout).
+
 Where resources are: a :class:`CaseFlow` moves cases between the windows and offices
 present in its SimPy environment. When the office that decides a case (or the window it
 comes back to) is not there — a partition of the decomposed run (:mod:`sim.decomposed`) —
