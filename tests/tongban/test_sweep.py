@@ -71,6 +71,21 @@ def test_each_row_equals_a_run_of_its_point() -> None:
     assert waits[0] > waits[1]  # more clerks, shorter waits
 
 
+def test_progress_hears_each_point_prepared_then_each_task() -> None:
+    heard: list[tuple[str, int, int]] = []
+    points = plan_points("mmc", [parse_setting("windows.W1.clerks=9,10,11"), SHORT])
+    options = RunOptions(replications=2, routing=False)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        heard.append((stage, done, total))
+
+    run_sweep(points, options, stages=False, progress=progress)
+    prepare = [h for h in heard if h[0] == "prepare"]
+    assert prepare == [("prepare", i, 3) for i in range(4)]
+    assert heard.index(prepare[-1]) < min(i for i, h in enumerate(heard) if h[0] == "simulation")
+    assert heard[-1] == ("simulation", 6, 6)
+
+
 def test_cli_writes_one_row_per_point(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     grid = ["--set", "windows.W1.clerks=9,10,11", "--set", "days=8"]

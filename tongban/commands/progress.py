@@ -1,4 +1,4 @@
-"""A rich progress bar on stderr for the pipeline's stages (``run`` and ``simulate``)."""
+"""A rich progress bar on stderr for the pipeline's stages (``run``, ``simulate``, ``sweep``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ from rich.progress import (
 
 from tongban.pipeline import Progress as ProgressCallback
 
-STAGE_LABELS = {"routing": "planning routes", "staffing": "planning staff"}
+STAGE_LABELS = {
+    "routing": "planning routes",
+    "staffing": "planning staff",
+    "prepare": "preparing the points of",
+}
 
 
 @contextmanager

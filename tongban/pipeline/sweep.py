@@ -174,16 +174,25 @@ def run_sweep(
 ) -> list[SimulationResult]:
     """Every point's simulation result, in point order.
 
+    ``progress`` hears ``("prepare", i, points)`` as the points are prepared (routing,
+    staffing, compiling: minutes for a national point), then ``("simulation", done, tasks)``.
     The tasks are spread over the executor's workers with :meth:`Executor.map_parts`: a
     task receives its own point's prepared run only.
     """
     started = now()
-    prepared = prepare_points(points, options, stages)
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    report("prepare", 0, len(points))
+    prepared = prepare_points(
+        points, options, stages, lambda i: report("prepare", i + 1, len(points))
+    )
     keys = sweep_keys(prepared)
 
     def on_done(done: int, total: int) -> None:
-        if progress is not None:
-            progress("simulation", done, total)
+        report("simulation", done, total)
 
     results = (executor or InlineExecutor()).map_parts(
         sweep_task, [run.job for run in prepared], keys, on_done
