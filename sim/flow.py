@@ -41,7 +41,7 @@ What is simulated and what is computed: SimPy events are spent only where cases 
 window's queue and clerks, a staffed office's reviewer queue (its inbox, in (minute, case
 id) order). Every step between is a pure wait nothing else can change (push, pickup, van,
 transit, coordination, an office elsewhere, 补正 papers, the return), so its end is computed
-with a timeout's arithmetic (:func:`sim.models.separation.after`) and a case is no process:
+with a timeout's arithmetic (:mod:`sim.models.delays`) and a case is no process:
 a case decided elsewhere is complete, with its future minutes, when it leaves the window.
 National, 5 days: 3.7 events per case (10.5 when every step was a case process's timeout).
 
@@ -61,7 +61,8 @@ import simpy
 
 from sim.calendar import Timetable
 from sim.compile import CompiledScenario, MatterPlan
-from sim.models import joint, office, online, return_, separation
+from sim.models import office, return_, separation
+from sim.models.delays import after, after_working_days, until
 from sim.models.inbound import Inbound
 from sim.models.mail import transit_model
 from sim.models.office import StaffedOffice
@@ -279,23 +280,22 @@ class CaseFlow:
             handover = process.separation.push_minutes.sample(rng)
         self.streams.leave(rng)
         travels = case.window < 0 or not plan.decided_where_accepted
-        reached = self.env.now  # the minute the file (and the originals) reach the office
-        if case.mode == "online":
-            reached = online.submitted_online(reached, handover)
-        elif case.mode != "joint":
-            reached = separation.pushed_online(reached, handover)
-            if plan.originals_by_post and travels:
-                pickup = pickup_timetable.next_clock_time(reached, pickup_times)
-                reached = separation.after(reached, pickup - reached)
-                centre = self.compiled.pickups.centre_arrival(window_id, pickup)
-                if centre is not None:  # a planned van: hand-over at the centre
-                    reached = separation.handed_over(reached, centre)
-                rng = self.streams.enter(case.id, POSTED)
-                transit = self.transit.transit_minutes(
-                    window_code, office_code, reached, rng, collected=centre is not None
-                )
-                self.streams.leave(rng)
-                reached = separation.after(reached, transit)
+        # the minute the file (and the originals) reach the office: the push or online
+        # submission (none for a joint case), then for originals by post the pickup, the van
+        # to the centre and the transit
+        reached = after(self.env.now, handover)
+        if case.mode not in ("online", "joint") and plan.originals_by_post and travels:
+            pickup = pickup_timetable.next_clock_time(reached, pickup_times)
+            reached = until(reached, pickup)
+            centre = self.compiled.pickups.centre_arrival(window_id, pickup)
+            if centre is not None:  # a planned van: hand-over at the centre
+                reached = separation.handed_over(reached, centre)
+            rng = self.streams.enter(case.id, POSTED)
+            transit = self.transit.transit_minutes(
+                window_code, office_code, reached, rng, collected=centre is not None
+            )
+            self.streams.leave(rng)
+            reached = after(reached, transit)
         if case.office >= 0 and case.office not in self.offices:
             assert self.boundary is not None
             case.revisit = None  # every window visit before the office is over
@@ -330,7 +330,7 @@ class CaseFlow:
         )
         self.streams.leave(rng)
         if coordination is not None:
-            now = joint.coordinated(self.office_timetable, now, coordination)
+            now = after_working_days(self.office_timetable, now, coordination)
         rounds.reverse()  # popped from the end
         case.rounds = rounds
         self._round(case, plan, now)
@@ -341,7 +341,7 @@ class CaseFlow:
         earliest = case.accepted + plan.min_calendar_days * MINUTES_PER_DAY
         decision = self.office_timetable.add_working_days(max(now, earliest), days)
         if effort is None:
-            self.round_ends(case, office.until(now, decision))
+            self.round_ends(case, until(now, decision))
         else:  # resumed at the later of the review's end and the decision
             self.offices[case.office].review(case, now, effort, decision)
 
@@ -352,7 +352,7 @@ class CaseFlow:
         supplement_days = case.rounds.pop()[2]
         if supplement_days is not None:
             case.supplements += 1
-            case.accepted = office.supplemented(self.office_timetable, now, supplement_days)
+            case.accepted = after_working_days(self.office_timetable, now, supplement_days)
             self._round(case, plan, case.accepted)
             return
         case.decided = now
@@ -370,7 +370,7 @@ class CaseFlow:
                 now, settings.post_handover_minutes, self.transit, office_code, window_code, rng
             )
         elif plan.result_delivery != "on_the_spot":
-            delivered = return_.delivered_online(now, settings.online_delivery_minutes.sample(rng))
+            delivered = after(now, settings.online_delivery_minutes.sample(rng))
         self.streams.leave(rng)
         self.in_flight -= 1
         self.recorder.complete(case, delivered)

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -167,13 +167,7 @@ def run_decomposed(
         window_runs += len(stale_windows)
 
         by_office = _group([w.to_offices for w in windows.values()], office_of)
-        stale_offices = [
-            o
-            for o in range(n_offices)
-            if o not in offices or by_office.get(o, ()) != arriving.get(o, ())
-        ]
-        for o in stale_offices:
-            arriving[o] = by_office.get(o, ())
+        stale_offices = _changed(n_offices, by_office, arriving, offices)
         load = [1.0 + len(arriving.get(o, ())) for o in range(n_offices)]
         office_tasks = [
             OfficeTask(
@@ -189,9 +183,7 @@ def run_decomposed(
         office_runs += len(stale_offices)
 
         by_window = _group([o.to_windows for o in offices.values()], window_of)
-        stale_windows = [w for w in range(n_windows) if by_window.get(w, ()) != returning[w]]
-        for w in stale_windows:
-            returning[w] = by_window.get(w, ())
+        stale_windows = _changed(n_windows, by_window, returning, windows)
     result = _merge(compiled, replication, windows, offices, len(inbound), trace_path)
     return DecomposedRun(result, passes, window_runs, office_runs)
 
@@ -205,6 +197,20 @@ def _group(
         for arrival in arrivals:
             grouped.setdefault(key(arrival), []).append(arrival)
     return {k: merge_sorted([v]) for k, v in grouped.items()}
+
+
+def _changed(
+    count: int,
+    now: dict[int, tuple[Arrival, ...]],
+    before: dict[int, tuple[Arrival, ...]],
+    ran: Container[int],
+) -> list[int]:
+    """The destinations (of ``count``) never run or whose hand-overs changed; ``before`` is
+    updated to ``now`` for them."""
+    stale = [d for d in range(count) if d not in ran or now.get(d, ()) != before.get(d, ())]
+    for d in stale:
+        before[d] = now.get(d, ())
+    return stale
 
 
 def _split(indices: Sequence[int], load: Sequence[float], parts: int) -> list[tuple[int, ...]]:

@@ -101,21 +101,31 @@ class _Collect:
         self.to_windows.append((at, case.state()))
 
 
-def run_windows(shared: Shared, task: WindowTask) -> list[WindowOutput]:
-    """Run ``task.windows`` with their returning second visits (module docstring)."""
+def _partition(
+    shared: Shared, by: str, *, windows: tuple[int, ...], offices: tuple[int, ...]
+) -> tuple[Engine, CollectingRecorder, _Collect]:
+    """The engine of some windows and offices, its recorder (counting by ``by``) and the
+    boundary collecting the cases bound elsewhere."""
     compiled = shared.compiled
     streams = ReplicationStreams(shared.seed, len(compiled.windows))
-    recorder = CollectingRecorder(compiled, shared.replication, by="window")
+    recorder = CollectingRecorder(compiled, shared.replication, by=by)
     boundary = _Collect()
     engine = Engine.build(
         compiled,
         streams,
         recorder,
         shared.homes,
-        windows=task.windows,
-        offices=(),
+        windows=windows,
+        offices=offices,
         boundary=boundary,
     )
+    return engine, recorder, boundary
+
+
+def run_windows(shared: Shared, task: WindowTask) -> list[WindowOutput]:
+    """Run ``task.windows`` with their returning second visits (module docstring)."""
+    compiled = shared.compiled
+    engine, recorder, boundary = _partition(shared, "window", windows=task.windows, offices=())
     for index in task.windows:
         for at, state in task.returning.get(index, ()):
             engine.flow.return_to_window(Case.from_state(state), at)
@@ -145,18 +155,7 @@ def run_windows(shared: Shared, task: WindowTask) -> list[WindowOutput]:
 def run_offices(shared: Shared, task: OfficeTask) -> list[OfficeOutput]:
     """Run ``task.offices`` with the cases reaching them (module docstring)."""
     compiled = shared.compiled
-    streams = ReplicationStreams(shared.seed, len(compiled.windows))
-    recorder = CollectingRecorder(compiled, shared.replication, by="office")
-    boundary = _Collect()
-    engine = Engine.build(
-        compiled,
-        streams,
-        recorder,
-        shared.homes,
-        windows=(),
-        offices=task.offices,
-        boundary=boundary,
-    )
+    engine, recorder, boundary = _partition(shared, "office", windows=(), offices=task.offices)
     flow = engine.flow
     engine.feed(task.arriving, lambda state: flow.start_at_office(Case.from_state(state)))
     engine.feed_inbound(task.inbound)

@@ -1,1 +1,2 @@
-"""One SimPy process per domain step: window, separation, mail, office, return, joint, online."""
+"""One module per domain step: window, separation, mail, office (and inbox), return; the
+pure waits between them in delays."""

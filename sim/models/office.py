@@ -8,9 +8,9 @@ paused over lunch, nights, weekends and holidays. Cases join the queue through a
 office runs with the whole replication or on its own (:mod:`sim.decomposed`).
 
 The elapsed span from 受理 to the decision (the profile's ``office_days``, incl. sign-off)
-is waited out with :func:`until` for an office elsewhere (the whole delay); at ours the
+is, for an office elsewhere, the whole delay (:func:`sim.models.delays.until`); at ours the
 decision comes at the later of the reviewer's finish and that span, and
-:meth:`StaffedOffice.review` resumes the case then (:meth:`sim.flow.CaseFlow._handle`).
+:meth:`StaffedOffice.review` hands the case on then (:meth:`sim.flow.CaseFlow.round_ends`).
 Never derived from the statutory limit. Both may ask the applicant for supplementary papers
 (a loop back).
 """
@@ -24,10 +24,8 @@ from heapq import heappop, heappush
 import numpy as np
 import simpy
 
-from sim.calendar import Timetable
-from sim.models.delays import after_working_days
+from sim.models.delays import until
 from sim.models.inbox import OFFICE_PRIORITY, Inbox
-from sim.models.separation import after
 from sim.period import StatsPeriod
 from sim.plans import MatterPlan, OfficePlan
 from sim.records import Case
@@ -135,17 +133,6 @@ class StaffedOffice:
             self.stats.area_in_office += self._in_period(arrived, now)
         open_minutes = self.timetable.open_minutes_between(self.stats_from, self.stats_until)
         self.stats.open_reviewer_minutes = open_minutes * self.reviewers
-
-
-def until(now: float, minute: float) -> float:
-    """The end of the elapsed office span: ``minute``, or ``now`` when it has passed."""
-    return after(now, max(0.0, minute - now))
-
-
-def supplemented(timetable: Timetable, now: float, days: float) -> float:
-    """The applicant, asked for more papers at ``now``, sends them ``days`` working days
-    later: the minute they arrive (a new 受理)."""
-    return after_working_days(timetable, now, days)
 
 
 Round = tuple[float, float | None, float | None]  # office days, review effort, 补正 days

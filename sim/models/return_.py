@@ -1,7 +1,7 @@
 """Return of the result: a paper result by EMS, or online delivery (网络送达).
 
 Pure waits after the decision, so they are computed, not simulated: the minute the result
-reaches the applicant (with a SimPy timeout's arithmetic, :func:`sim.models.separation.after`).
+reaches the applicant (with a SimPy timeout's arithmetic, :mod:`sim.models.delays`).
 """
 
 from __future__ import annotations
@@ -9,13 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.distributions import Distribution
+from sim.models.delays import after
 from sim.models.mail import TransitModel
-from sim.models.separation import after
-
-
-def delivered_online(now: float, minutes: float) -> float:
-    """Electronic delivery of the decision (``minutes``, drawn): when it arrives."""
-    return after(now, minutes)
 
 
 def delivered_by_post(

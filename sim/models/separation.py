@@ -13,24 +13,15 @@ Windows without a hand-over (no routing plan, or a window the plan leaves unserv
 the old path: wait for the fixed pickup time, then the EMS model's own collection.
 
 These steps are pure waits — nothing else in the run can change them — so they are
-functions of the minute they start, returning the minute they end (:func:`after`: the
-arithmetic of a SimPy timeout), and the case flow waits once for the sum of them.
+functions of the minute they start, returning the minute they end
+(:mod:`sim.models.delays`), and the case flow computes the minute the file reaches the office.
 """
 
 from __future__ import annotations
 
-
-def after(now: float, minutes: float) -> float:
-    """The minute a wait of ``minutes`` started at ``now`` ends (as a SimPy timeout ends:
-    ``now + minutes``; a wait for a minute ``m`` is ``after(now, m - now)``)."""
-    return now + minutes
-
-
-def pushed_online(now: float, minutes: float) -> float:
-    """The online push of the scanned file to the handling office (``minutes``, drawn)."""
-    return after(now, minutes)
+from sim.models.delays import until
 
 
 def handed_over(now: float, centre_minute: float) -> float:
     """A planned van's ride from the window to the processing centre, arriving then."""
-    return after(now, max(0.0, centre_minute - now))
+    return until(now, centre_minute)

@@ -69,18 +69,25 @@ def _heap(plan: OfficePlan, period: Any, rounds: list[Round]) -> tuple[dict[int,
     return ends, office.stats
 
 
-def _processes(plan: OfficePlan, rounds: list[Round]) -> dict[int, float]:
-    """Reviewer processes taking a FIFO queue filled in (minute, case id) order."""
+Reference = tuple[dict[int, float], dict[int, float], dict[int, float]]  # end, start, review
+
+
+def _processes(plan: OfficePlan, rounds: list[Round]) -> Reference:
+    """Reviewer processes taking a FIFO queue filled in (minute, case id) order: each
+    round's end, the minute its review started and the minute the review finished."""
     env = simpy.Environment()
     queue: simpy.Store = simpy.Store(env)
     ends: dict[int, float] = {}
+    starts: dict[int, float] = {}
+    reviewed: dict[int, float] = {}
     timetable = plan.timetable
 
     def reviewer() -> Generator[Any, Any, None]:
         while True:
-            _, effort, decision, done = yield queue.get()
-            start = timetable.next_open(env.now)
+            case_id, effort, decision, done = yield queue.get()
+            starts[case_id] = start = timetable.next_open(env.now)
             yield env.timeout(timetable.add_open_minutes(start, effort) - env.now)
+            reviewed[case_id] = env.now
             done.succeed(decision)
 
     def case(case_id: int, arrival: float, effort: float, decision: float) -> Any:
@@ -96,7 +103,7 @@ def _processes(plan: OfficePlan, rounds: list[Round]) -> dict[int, float]:
     for arrival, case_id, effort, decision in sorted(rounds, key=lambda r: (r[0], r[1])):
         env.process(case(case_id, arrival, effort, decision))
     env.run()
-    return ends
+    return ends, starts, reviewed
 
 
 @settings(max_examples=15, deadline=None)
@@ -107,13 +114,17 @@ def test_rounds_end_when_reviewer_processes_would_end_them(
     plan, period = _office(reviewers)
     rounds = _rounds(seed, n)
     ends, stats = _heap(plan, period, rounds)
-    expected = _processes(plan, rounds)
+    expected, starts, reviewed = _processes(plan, rounds)
     assert ends.keys() == expected.keys()
     for case_id, minute in expected.items():
         assert ends[case_id] == pytest.approx(minute, abs=1e-6), case_id
     inside = [r for r in rounds if period.stats_from <= r[0] < period.stats_until]
     assert stats.rounds == stats.completed == len(inside)
-    assert stats.busy_minutes <= sum(r[2] for r in rounds) + 1e-9
+    # the counters the office reports, from the reference's own starts and finishes
+    busy = sum(r[2] for r in rounds if period.stats_from <= starts[r[1]] < period.stats_until)
+    assert stats.busy_minutes == pytest.approx(busy, abs=1e-6)
+    sojourn = sum(reviewed[r[1]] - r[0] for r in inside)
+    assert stats.sojourn_sum == pytest.approx(sojourn, abs=1e-6)
 
 
 def test_an_office_without_reviewers_never_ends_a_round() -> None:
